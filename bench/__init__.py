@@ -1,0 +1,1 @@
+"""Benchmarks for the matching layer: dev-set builder, clustering metrics, threshold tuning."""

@@ -1,0 +1,173 @@
+"""Measure report grouping on a dev set and sweep the auto-attach threshold.
+
+Usage: python -m bench.tune --devset build/devset [--order anchor|shuffled] [--jobs 2]
+
+Every report is fingerprinted (image fingerprints are cached in <devset>/cache), candidates
+come from the same kind of index the worker uses (text index keys, URL key, image sha256 and
+pHash bands), and reports are grouped online: each attaches to the earlier group with the best
+score if it reaches the threshold, else opens a new group; groups never merge.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+from collections import Counter, defaultdict
+from dataclasses import asdict
+from multiprocessing import Pool
+from pathlib import Path
+
+from bench.metrics import bcubed, bcubed_by_group
+from tingia.matching import images as images_module
+from tingia.matching.images import ImageFingerprint, fingerprint_image, phash_band_keys
+from tingia.matching.scoring import (
+    DEFAULT_AUTO_THRESHOLD,
+    DEFAULT_SUGGEST_THRESHOLD,
+    ReportSignals,
+    build_signals,
+    score_reports,
+)
+from tingia.matching.textsim import index_keys
+from tingia.matching.urls import is_content_url, url_key
+
+THRESHOLDS = (40, 50, 55, 60, 65, 70, 75, 80, 85, 90, 95)
+
+
+def _fingerprint_file(path: str) -> dict:
+    """Fingerprint one image file (run in a worker process)."""
+    return asdict(fingerprint_image(Path(path).read_bytes()))
+
+
+def fingerprints(devset: Path, rows: list[dict], jobs: int) -> dict[str, ImageFingerprint]:
+    """Fingerprint of every image, by relative path; cached per images.py version."""
+    version = hashlib.sha256(Path(images_module.__file__).read_bytes()).hexdigest()[:16]
+    cache_path = devset / "cache" / f"fingerprints-{version}.json"
+    cache: dict[str, dict] = json.loads(cache_path.read_text()) if cache_path.exists() else {}
+    wanted = sorted({p for row in rows for p in row["images"]})
+    missing = [p for p in wanted if p not in cache]
+    if missing:
+        with Pool(jobs) as pool:
+            done = pool.map(_fingerprint_file, [str(devset / p) for p in missing], chunksize=4)
+        cache.update(zip(missing, done))
+        cache_path.parent.mkdir(exist_ok=True)
+        cache_path.write_text(json.dumps(cache))
+    return {p: ImageFingerprint(**cache[p]) for p in wanted}
+
+
+def index_entries(signals: ReportSignals) -> set[tuple[str, int | str]]:
+    """The index keys a report is stored under (what the worker's index table would hold)."""
+    keys: set[tuple[str, int | str]] = set()
+    for text in (signals.text, signals.ocr_text):
+        keys.update(("text", k) for k in index_keys(text))
+    if signals.url and is_content_url(signals.url):
+        keys.add(("url", url_key(signals.url)))
+    for img in signals.images:
+        keys.add(("sha256", img.sha256))
+        if not img.text_heavy:
+            keys.update(("phash", k) for k in phash_band_keys(img.phash))
+    return keys
+
+
+def candidate_scores(signals: list[ReportSignals]) -> list[list[tuple[int, float, str]]]:
+    """For each report, (earlier report, score, basis) for every candidate the index yields."""
+    index: dict[tuple[str, int | str], list[int]] = defaultdict(list)
+    scored = []
+    for i, sig in enumerate(signals):
+        keys = index_entries(sig)
+        earlier = {j for key in keys for j in index.get(key, ())}
+        row = []
+        for j in sorted(earlier):
+            match = score_reports(sig, signals[j])
+            row.append((j, match.score, match.basis))
+        scored.append(row)
+        for key in keys:
+            index[key].append(i)
+    return scored
+
+
+def group_online(scored: list[list[tuple[int, float, str]]], threshold: float) -> list[int]:
+    """Group label of every report under the worker's online attach-or-create policy."""
+    group: list[int] = []
+    for i, row in enumerate(scored):
+        best: dict[int, float] = {}
+        for j, score, _ in row:
+            if score >= threshold:
+                best[group[j]] = max(best.get(group[j], 0.0), score)
+        # Ties go to the oldest group, as the worker orders candidate cases by age.
+        group.append(max(best, key=lambda g: (best[g], -g)) if best else i)
+    return group
+
+
+def report(rows: list[dict], scored: list, chosen: float) -> None:
+    """Print the threshold sweep, the per-variation table and the pair-score histogram."""
+    ids = [row["id"] for row in rows]
+    gold = {row["id"]: row["cluster"] for row in rows}
+    variation = {row["id"]: row["variation"] for row in rows}
+    shots = {i for i, row in enumerate(rows) if row["variation"].startswith("screenshot")}
+
+    print(f"{len(rows)} reports, {len(set(gold.values()))} gold clusters\n")
+    print("threshold  precision  recall     F1   wrong-attach  screenshot-pairs-merged")
+    for threshold in THRESHOLDS:
+        groups = group_online(scored, threshold)
+        pred = dict(zip(ids, groups))
+        p, r, f = bcubed(pred, gold)
+        members = defaultdict(list)
+        for i, g in enumerate(groups):
+            members[g].append(i)
+        wrong = sum(1 for i, g in enumerate(groups) if rows[g]["cluster"] != rows[i]["cluster"])
+        shot_pairs = sum(
+            1
+            for m in members.values()
+            for a in m
+            for b in m
+            if a < b and a in shots and b in shots and rows[a]["cluster"] != rows[b]["cluster"]
+        )
+        mark = " <- auto" if threshold == chosen else ""
+        print(f"{threshold:>9}  {p:9.4f}  {r:6.4f}  {f:6.4f}  {wrong:>12}  {shot_pairs:>23}{mark}")
+
+    pred = dict(zip(ids, group_online(scored, chosen)))
+    print(f"\nper variation at threshold {chosen}:")
+    print(f"{'variation':<24} {'n':>4}  precision  recall     F1")
+    counts = Counter(variation.values())
+    for name, (p, r, f) in bcubed_by_group(pred, gold, variation).items():
+        print(f"{name:<24} {counts[name]:>4}  {p:9.4f}  {r:6.4f}  {f:6.4f}")
+
+    print("\ncandidate pairs by score (same story / different stories) and evidence:")
+    bins: dict[str, Counter] = defaultdict(Counter)
+    for i, row in enumerate(scored):
+        for j, score, basis in row:
+            same = "same" if rows[i]["cluster"] == rows[j]["cluster"] else "diff"
+            bins[f"{basis}:{same}"][min(9, int(score // 10))] += 1
+    print(f"{'basis:pairs':<20}" + "".join(f"{f'{10 * b}-':>7}" for b in range(10)))
+    for key in sorted(bins):
+        print(f"{key:<20}" + "".join(f"{bins[key][b]:>7}" for b in range(10)))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--devset", default="build/devset", type=Path)
+    parser.add_argument("--order", choices=("anchor", "shuffled"), default="anchor")
+    parser.add_argument("--seed", default=1, type=int)
+    parser.add_argument("--jobs", default=os.cpu_count() or 1, type=int)
+    parser.add_argument("--threshold", default=DEFAULT_AUTO_THRESHOLD, type=float)
+    args = parser.parse_args(argv)
+
+    with open(args.devset / "reports.jsonl", encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh]
+    if args.order == "shuffled":
+        random.Random(args.seed).shuffle(rows)
+    prints = fingerprints(args.devset, rows, args.jobs)
+    signals = [
+        build_signals(row["content"], row["url"], [prints[p] for p in row["images"]])
+        for row in rows
+    ]
+    print(f"order={args.order}  suggest threshold={DEFAULT_SUGGEST_THRESHOLD}")
+    report(rows, candidate_scores(signals), args.threshold)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,191 @@
+"""Fixtures: the app on a real database (SQLite or PostgreSQL) and a real Redis.
+
+TEST_DATABASE_URL selects PostgreSQL (the suite owns that database: it builds the schema with the
+migrations and empties the tables after every test); unset, a SQLite file in a temporary folder is
+used. TEST_REDIS_URL names a Redis the suite may flush; unset, a redis-server is started on a free
+port for the session.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from redis import Redis
+from rq import SimpleWorker
+from rq.job import Job
+from sqlalchemy import inspect, text
+
+from tests import factories
+from tingia import create_app
+from tingia.extensions import db as _db
+
+KEPT_TABLES = {"provinces", "centres", "alembic_version"}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Redis: TEST_REDIS_URL, or a redis-server started for this session."""
+    if os.environ.get("TEST_REDIS_URL"):
+        yield os.environ["TEST_REDIS_URL"]
+        return
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.exit("redis-server not found: install it or set TEST_REDIS_URL", returncode=2)
+    port = _free_port()
+    workdir = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(workdir)],
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    client = Redis.from_url(url)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except Exception:  # noqa: BLE001  (not up yet)
+            time.sleep(0.05)
+    yield url
+    process.terminate()
+    process.wait(10)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """TEST_DATABASE_URL (PostgreSQL), or a SQLite file for this session."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'tingia-test.db'}"
+
+
+def make_config(database_url: str, redis_url: str, upload_dir: Path, **extra) -> dict:
+    """Settings for a test app."""
+    return {
+        "ENV": "testing",
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "REDIS_URL": redis_url,
+        "UPLOAD_DIR": str(upload_dir),
+        "RATELIMIT_ENABLED": False,
+        "WTF_CSRF_ENABLED": False,
+        "SERVER_NAME": "tingia.test",
+        "RQ_QUEUE": "tingia-test",
+        "JOB_RETRIES": 0,  # a failing job fails the test at once instead of being retried
+        **extra,
+    }
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Build the schema once with the migrations (so they are tested too), then seed provinces."""
+    from flask_migrate import downgrade, upgrade
+
+    from tingia.centres.service import seed_provinces_and_centres
+
+    app = create_app(make_config(database_url, redis_url, tmp_path_factory.mktemp("uploads")))
+    with app.app_context():
+        # Start from nothing even if an earlier run left tables behind.
+        _db.session.execute(text("SELECT 1"))
+        if inspect(_db.engine).has_table("alembic_version"):
+            downgrade(revision="base")
+        _db.drop_all()
+        upgrade()
+        seed_provinces_and_centres()
+        _db.session.commit()
+        _db.engine.dispose()
+
+
+def _empty_tables(app: Flask) -> None:
+    with app.app_context():
+        _db.session.remove()
+        tables = [t for t in reversed(_db.metadata.sorted_tables) if t.name not in KEPT_TABLES]
+        if _db.engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{table.name}"' for table in tables)
+            _db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                _db.session.execute(table.delete())
+        _db.session.commit()
+
+
+@pytest.fixture
+def app_config(database_url: str, redis_url: str, tmp_path: Path) -> dict:
+    """The settings the `app` fixture is built with (override in a module to change them)."""
+    return make_config(database_url, redis_url, tmp_path / "uploads")
+
+
+@pytest.fixture
+def app(_schema, app_config: dict) -> Iterator[Flask]:
+    """A fresh app per test, with an app context pushed, on emptied tables and a flushed Redis."""
+    app = create_app(app_config)
+    Redis.from_url(app_config["REDIS_URL"]).flushdb()
+    with app.app_context():
+        yield app
+        _db.session.remove()
+    _empty_tables(app)
+    with app.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app: Flask):
+    """The Flask-SQLAlchemy extension, bound to the test app."""
+    return _db
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client of the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def redis(app: Flask) -> Redis:
+    """The app's Redis connection."""
+    from tingia.jobs import get_redis
+
+    return get_redis()
+
+
+@pytest.fixture
+def run_worker(app: Flask):
+    """Run the real RQ worker in burst mode on the app's queue; returns how many jobs ran."""
+    from tingia.jobs import get_queue, get_redis
+
+    def run() -> int:
+        queue = get_queue()
+        finished_before = queue.finished_job_registry.count
+        SimpleWorker([queue], connection=get_redis()).work(burst=True)
+        _db.session.expire_all()
+        failed = [
+            Job.fetch(job_id, connection=get_redis())
+            for job_id in queue.failed_job_registry.get_job_ids()
+        ]
+        if failed:
+            raise AssertionError("jobs failed:\n" + "\n".join(str(job.exc_info) for job in failed))
+        return queue.finished_job_registry.count - finished_before
+
+    return run
+
+
+@pytest.fixture
+def make():
+    """Factories for test data (see tests/factories.py)."""
+    return factories

@@ -1,0 +1,136 @@
+"""The worker pipeline: accept, enqueue, fingerprint, group; reliable across outages."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from tingia.jobs import enqueue_report, sweep_unprocessed
+from tingia.matching.service import process_report
+from tingia.models import Attachment, Case, MatchKey, Report
+
+ROOT = Path(__file__).resolve().parent.parent
+TEXT = (
+    "KHẨN CẤP: Bộ Y tế khuyến cáo người dân uống nước chanh ấm pha muối mỗi sáng để diệt virus "
+    "cúm A đang bám trong cổ họng trước khi nó xuống phổi, hãy chia sẻ cho gia đình"
+)
+
+
+def submit(client, **fields):
+    payload = {"content": TEXT, "platform": "facebook", "province": "01", **fields}
+    response = client.post("/api/v1/reports", json=payload)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["tracking_code"]
+
+
+def by_code(db, code):
+    return db.session.scalar(select(Report).where(Report.tracking_code == code))
+
+
+def test_status_moves_from_received_to_processed(client, db, run_worker):
+    code = submit(client)
+    assert client.get(f"/api/v1/reports/{code}").get_json()["status"] == "received"
+    assert run_worker() == 1
+    assert client.get(f"/api/v1/reports/{code}").get_json()["status"] == "processed"
+
+
+def test_exact_and_diacritic_free_copies_join_one_case(client, db, run_worker):
+    from tingia.matching.normalise import fold_diacritics
+
+    codes = [submit(client), submit(client), submit(client, content=fold_diacritics(TEXT))]
+    unrelated = submit(client, content="Giá xăng RON95 tăng lên 35.000 đồng một lít từ chiều nay")
+    run_worker()
+    cases = {by_code(db, code).case_id for code in codes}
+    assert len(cases) == 1
+    case = db.session.get(Case, cases.pop())
+    assert case.report_count == 3
+    assert by_code(db, unrelated).case_id != case.id
+    assert db.session.scalar(select(func.count(Case.id))) == 2
+
+
+def test_same_link_with_tracking_parameters_joins(client, db, run_worker):
+    first = submit(client, content="", url="https://www.facebook.com/groups/1/posts/42/")
+    second = submit(client, content="", url="https://m.facebook.com/groups/1/posts/42?fbclid=abc")
+    run_worker()
+    assert by_code(db, first).case_id == by_code(db, second).case_id
+
+
+def test_same_image_joins_and_is_fingerprinted(client, db, make, run_worker):
+    image = make.png_bytes(200, 150, "teal", "poster")
+    first = make.report("", images=[image])
+    second = make.report("", images=[image])
+    db.session.commit()
+    enqueue_report(first.id)
+    enqueue_report(second.id)
+    run_worker()
+    assert first.case_id == second.case_id
+    attachment = db.session.scalar(select(Attachment).limit(1))
+    assert attachment.phash is not None and attachment.fingerprinted_at is not None
+
+
+def test_new_case_is_routed_to_the_reporters_province_centre(client, db, run_worker):
+    code = submit(client, province="46")
+    run_worker()
+    case = by_code(db, code).case
+    assert case.centre.province_code == "46"
+    assert case.first_seen == case.last_seen == by_code(db, code).created_at
+
+
+def test_processing_twice_changes_nothing(client, db, run_worker):
+    code = submit(client)
+    run_worker()
+    report = by_code(db, code)
+    before = (report.case_id, report.processed_at, report.case.report_count)
+    keys = db.session.scalar(select(func.count()).select_from(MatchKey))
+    outcome = process_report(report.id)
+    db.session.commit()
+    assert outcome["outcome"] == "already_processed"
+    enqueue_report(report.id)
+    run_worker()
+    db.session.expire_all()
+    report = by_code(db, code)
+    assert (report.case_id, report.processed_at, report.case.report_count) == before
+    assert db.session.scalar(select(func.count()).select_from(MatchKey)) == keys
+    assert db.session.scalar(select(func.count(Case.id))) == 1
+
+
+def test_report_survives_a_redis_outage_and_the_sweeper_recovers_it(app, client, db, run_worker):
+    redis_url = app.config["REDIS_URL"]
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens there
+    code = submit(client)
+    page = client.post(
+        "/report", data={"content": "Tin đồn khác", "platform": "zalo", "province": "01"}
+    )
+    assert page.status_code == 302
+    assert by_code(db, code).processed_at is None
+    app.config["REDIS_URL"] = redis_url
+    assert run_worker() == 0  # nothing was queued
+    assert sweep_unprocessed(older_than_seconds=0) == 2
+    assert sweep_unprocessed(older_than_seconds=0) == 0  # already queued: not twice
+    assert run_worker() == 2
+    assert by_code(db, code).processed_at is not None
+
+
+def test_real_worker_process_drains_the_queue(app, client, db, app_config):
+    code = submit(client)
+    env = {
+        **os.environ,
+        "DATABASE_URL": app_config["SQLALCHEMY_DATABASE_URI"],
+        "REDIS_URL": app_config["REDIS_URL"],
+        "TINGIA_ENV": "testing",
+        "TINGIA_RQ_QUEUE": app_config["RQ_QUEUE"],
+        "TINGIA_UPLOAD_DIR": app_config["UPLOAD_DIR"],
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "workers", "--burst"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    db.session.expire_all()
+    assert by_code(db, code).processed_at is not None

@@ -1,0 +1,92 @@
+"""Tingia: reporting and verification of fake news, harmful content and online fraud."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, request, session
+
+from tingia.config import load_config
+from tingia.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the Flask application; `config` overrides the environment (used by tests)."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    app.config.from_mapping(load_config(app.instance_path, config))
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_error_pages(app)
+
+    from tingia.cli import register_cli
+
+    register_cli(app)
+    if not app.debug and not app.testing:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+        )
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    import tingia.models  # noqa: F401  (registers every table on the metadata)
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True)  # batch mode: SQLite can't ALTER columns
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+
+    from tingia.auth.service import load_user
+
+    login_manager.user_loader(load_user)
+
+    from tingia.i18n import template_helpers
+
+    app.context_processor(template_helpers)
+
+
+def _select_locale() -> str:
+    """?lang= switches and remembers the language; otherwise Vietnamese unless asked otherwise."""
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    if request.path.startswith("/api/"):
+        # API clients get English messages unless they ask for Vietnamese.
+        return request.accept_languages.best_match(languages, default="en")
+    requested = request.args.get("lang")
+    if requested in languages:
+        session["lang"] = requested
+        return requested
+    if session.get("lang") in languages:
+        return session["lang"]
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _register_blueprints(app: Flask) -> None:
+    from tingia.api import bp as api_bp
+    from tingia.auth.views import bp as auth_bp
+    from tingia.intake.views import bp as intake_bp
+    from tingia.publishing.views import bp as publishing_bp
+
+    app.register_blueprint(publishing_bp)
+    app.register_blueprint(intake_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    # The API authenticates with bearer tokens only, never the session cookie, so CSRF can't apply.
+    csrf.exempt(api_bp)
+
+
+def _register_error_pages(app: Flask) -> None:
+    from tingia.errors import register_error_handlers
+
+    register_error_handlers(app)

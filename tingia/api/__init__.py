@@ -1,0 +1,7 @@
+"""JSON API v1: reports for citizens and partner apps, cases for staff, its OpenAPI document."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__)
+
+from tingia.api import cases, openapi, reports  # noqa: E402,F401  (routes register on bp)

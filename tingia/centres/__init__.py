@@ -1,0 +1,1 @@
+"""Provinces, centres, and the scoping of every staff query to the user's centre."""

@@ -1,0 +1,86 @@
+"""The one place that decides what a member of staff may see.
+
+A provincial user sees only its own centre's cases, their reports and images; national users see
+everything. Every staff route and API endpoint fetches objects through these helpers, so an object
+of another centre answers 404 exactly as a missing one does (its existence is not revealed).
+"""
+
+from __future__ import annotations
+
+from flask import abort
+from sqlalchemy import Select, or_, select
+
+from tingia.extensions import db
+from tingia.models import Attachment, Case, Centre, Report, User
+
+
+def scoped_cases(user: User) -> Select[tuple[Case]]:
+    """A query of the cases the user may see."""
+    query = select(Case)
+    if not user.is_national:
+        query = query.where(Case.centre_id == user.centre_id)
+    return query
+
+
+def scoped_reports(user: User) -> Select[tuple[Report]]:
+    """A query of the reports the user may see: by their case's centre, or, before grouping,
+    by the centre of the reporter's province."""
+    query = select(Report)
+    if user.is_national:
+        return query
+    own_province = user.centre.province_code
+    return query.outerjoin(Case, Report.case_id == Case.id).where(
+        or_(
+            Case.centre_id == user.centre_id,
+            (Report.case_id.is_(None)) & (Report.province_code == own_province),
+        )
+    )
+
+
+def get_case_or_404(user: User, case_id: int) -> Case:
+    """The case if the user may see it; 404 otherwise."""
+    case = db.session.scalar(scoped_cases(user).where(Case.id == case_id))
+    if case is None:
+        abort(404)
+    return case
+
+
+def get_report_or_404(user: User, report_id: int) -> Report:
+    """The report if the user may see it; 404 otherwise."""
+    report = db.session.scalar(scoped_reports(user).where(Report.id == report_id))
+    if report is None:
+        abort(404)
+    return report
+
+
+def get_attachment_or_404(user: User, attachment_id: int) -> Attachment:
+    """The attachment if the user may see its report; 404 otherwise."""
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None:
+        abort(404)
+    get_report_or_404(user, attachment.report_id)
+    return attachment
+
+
+def may_see_contact(user: User, report: Report) -> bool:
+    """Contact details: only staff of the centre that handles the report's case. National staff
+    see a provincial case but not its reporters' contacts (data minimisation)."""
+    if report.case is not None:
+        return report.case.centre_id == user.centre_id
+    return centre_for_province(report.province_code).id == user.centre_id
+
+
+def centre_for_province(province_code: str | None) -> Centre:
+    """The centre that handles reports from a province (the national one when none)."""
+    centre = db.session.scalar(select(Centre).where(Centre.province_code == province_code))
+    if centre is None:
+        centre = national_centre()
+    return centre
+
+
+def national_centre() -> Centre:
+    """The national centre (created by `flask seed`)."""
+    centre = db.session.scalar(select(Centre).where(Centre.province_code.is_(None)))
+    if centre is None:
+        raise RuntimeError("no national centre: run `flask seed` first")
+    return centre

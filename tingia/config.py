@@ -1,0 +1,119 @@
+"""Settings: defaults for the embedded setup, overridden from the environment.
+
+`DATABASE_URL`, `REDIS_URL` and `SECRET_KEY` are read as they are; every other key can be set as
+`TINGIA_<KEY>` (for example `TINGIA_RATELIMIT_ENABLED=false`). Values are parsed as JSON when they
+look like JSON (numbers, booleans, lists), otherwise kept as strings.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+ENVIRONMENTS = ("production", "development", "testing")
+
+
+class DefaultConfig:
+    """Defaults: a working single-machine setup with SQLite and a local Redis."""
+
+    ENV = "production"
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None  # filled in from the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    REDIS_URL = "redis://localhost:6379/0"
+
+    # Intake limits.
+    UPLOAD_DIR: str | None = None  # default: <instance>/uploads
+    MAX_IMAGES = 5
+    MAX_IMAGE_BYTES = 10 * 1024 * 1024
+    # The whole request may carry 5 images plus form fields; Werkzeug answers 413 past this.
+    MAX_CONTENT_LENGTH = 5 * 10 * 1024 * 1024 + 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 1024 * 1024
+    MAX_CONTENT_CHARS = 20_000
+
+    # Background jobs.
+    RQ_QUEUE = "tingia"
+    JOB_TIMEOUT = 120  # seconds a process_report job may run (OCR of 5 screenshots included)
+    JOB_RETRIES = 3
+    JOB_RETRY_INTERVALS = [10, 60, 300]
+    # A report still `received` this long after acceptance is re-enqueued by the sweeper.
+    SWEEP_AFTER_SECONDS = 120
+    SWEEP_INTERVAL_SECONDS = 60
+
+    # Matching (see tingia/matching/scoring.py for how the defaults were chosen).
+    MATCH_AUTO_THRESHOLD: float | None = None
+    MATCH_SUGGEST_THRESHOLD: float | None = None
+    MATCH_OCR_ENABLED = True
+
+    # Web.
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ["vi", "en"]
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI: str | None = None  # default: REDIS_URL
+    RATELIMIT_REPORTS = "10 per minute;100 per day"
+    RATELIMIT_HEADERS_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # a citizen may take a long time to fill in the form
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    API_PER_PAGE = 20
+    API_MAX_PER_PAGE = 100
+    CASE_CLOCK_HOURS = 24
+    PUBLIC_BASE_URL: str | None = None  # absolute URLs in feeds and ClaimReview
+
+
+def _parse_env_value(raw: str) -> Any:
+    """Parse an environment value: JSON literals become Python values, anything else a string."""
+    lowered = raw.strip().lower()
+    if lowered in ("true", "yes", "on"):
+        return True
+    if lowered in ("false", "no", "off"):
+        return False
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the settings dict: defaults, then environment, then explicit overrides."""
+    settings = {key: getattr(DefaultConfig, key) for key in dir(DefaultConfig) if key.isupper()}
+    env = os.environ
+    for name, raw in env.items():
+        if name.startswith("TINGIA_") and len(name) > len("TINGIA_"):
+            settings[name[len("TINGIA_") :]] = _parse_env_value(raw)
+    if env.get("DATABASE_URL"):
+        settings["SQLALCHEMY_DATABASE_URI"] = env["DATABASE_URL"]
+    if env.get("REDIS_URL"):
+        settings["REDIS_URL"] = env["REDIS_URL"]
+    if env.get("SECRET_KEY"):
+        settings["SECRET_KEY"] = env["SECRET_KEY"]
+    settings.update(overrides or {})
+
+    if settings["ENV"] not in ENVIRONMENTS:
+        raise RuntimeError(f"TINGIA_ENV must be one of {', '.join(ENVIRONMENTS)}")
+    if settings["ENV"] in ("development", "testing"):
+        settings.setdefault("SECRET_KEY", None)
+        settings["SECRET_KEY"] = settings["SECRET_KEY"] or "dev-only-not-secret"
+        settings["SESSION_COOKIE_SECURE"] = False
+        settings["REMEMBER_COOKIE_SECURE"] = False
+    if not settings["SECRET_KEY"]:
+        raise RuntimeError("SECRET_KEY must be set (or TINGIA_ENV=development for local use)")
+
+    uri = settings["SQLALCHEMY_DATABASE_URI"] or f"sqlite:///{Path(instance_path) / 'tingia.db'}"
+    settings["SQLALCHEMY_DATABASE_URI"] = _prefer_psycopg3(uri)
+    settings["UPLOAD_DIR"] = settings["UPLOAD_DIR"] or str(Path(instance_path) / "uploads")
+    settings["RATELIMIT_STORAGE_URI"] = settings["RATELIMIT_STORAGE_URI"] or settings["REDIS_URL"]
+    return settings
+
+
+def _prefer_psycopg3(uri: str) -> str:
+    """Use the psycopg 3 driver for plain `postgresql://` URLs (psycopg2 is not installed)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if uri.startswith(prefix):
+            return "postgresql+psycopg://" + uri[len(prefix) :]
+    return uri

@@ -1,0 +1,1 @@
+"""Citizen intake: the report form, the tracking page and the accept_report service."""

@@ -1,0 +1,124 @@
+"""The rules of accepting a report: tracking codes, storing images, the reporter's view."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from tingia import storage
+from tingia.extensions import db
+from tingia.intake.uploads import UploadedImage
+from tingia.matching.urls import canonical_url
+from tingia.models import Attachment, Report
+
+# No 0/O, 1/I/L or U: a code read aloud over the phone is hard to get wrong.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_GROUPS = 3
+CODE_GROUP_LENGTH = 4  # 12 characters: ~59 bits, unguessable even at a high lookup rate
+CODE_PATTERN = re.compile(rf"^[{CODE_ALPHABET}]{{{CODE_GROUPS * CODE_GROUP_LENGTH}}}$")
+# Characters people mistype for ones in the alphabet.
+CODE_CONFUSABLES = str.maketrans({"0": "D", "O": "D", "1": "T", "I": "T", "L": "T", "U": "V"})
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    """The validated fields of a report (from the form or the API)."""
+
+    content: str | None
+    url: str | None
+    platform: str
+    province_code: str
+    category_hint: str = "unsure"
+    contact_name: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    contact_consent: bool = False
+    source: str = "web"
+    locale: str = "vi"
+
+
+def new_tracking_code() -> str:
+    """A random code formatted as XXXX-XXXX-XXXX."""
+    chars = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_GROUPS * CODE_GROUP_LENGTH))
+    groups = [chars[i : i + CODE_GROUP_LENGTH] for i in range(0, len(chars), CODE_GROUP_LENGTH)]
+    return "-".join(groups)
+
+
+def normalise_tracking_code(raw: str) -> str | None:
+    """Accept a code typed in any case, with or without dashes or spaces; None if malformed."""
+    compact = re.sub(r"[\s\-]", "", raw or "").upper()
+    if not CODE_PATTERN.match(compact):
+        return None
+    return "-".join(
+        compact[i : i + CODE_GROUP_LENGTH] for i in range(0, len(compact), CODE_GROUP_LENGTH)
+    )
+
+
+def find_report_by_code(raw_code: str) -> Report | None:
+    """The report with this tracking code, or None."""
+    code = normalise_tracking_code(raw_code)
+    if code is None:
+        return None
+    return db.session.scalar(select(Report).where(Report.tracking_code == code))
+
+
+def _unused_tracking_code() -> str:
+    while True:
+        code = new_tracking_code()
+        if db.session.scalar(select(Report.id).where(Report.tracking_code == code)) is None:
+            return code
+
+
+def accept_report(fields: ReportInput, images: list[UploadedImage]) -> Report:
+    """Store a new report and its images (flushed, not committed); the caller commits."""
+    report = Report(
+        tracking_code=_unused_tracking_code(),
+        content=fields.content or "",
+        url=fields.url,
+        canonical_url=canonical_url(fields.url),
+        platform=fields.platform,
+        province_code=fields.province_code,
+        category_hint=fields.category_hint or "unsure",
+        contact_name=fields.contact_name if fields.contact_consent else None,
+        contact_email=fields.contact_email if fields.contact_consent else None,
+        contact_phone=fields.contact_phone if fields.contact_consent else None,
+        contact_consent=fields.contact_consent,
+        source=fields.source,
+        locale=fields.locale,
+    )
+    for image in images:
+        key = storage.save_image(image.data, image.sha256, image.content_type)
+        report.attachments.append(
+            Attachment(
+                storage_key=key,
+                content_type=image.content_type,
+                original_name=image.filename,
+                size_bytes=len(image.data),
+                sha256=image.sha256,
+                width=image.width,
+                height=image.height,
+            )
+        )
+    db.session.add(report)
+    db.session.flush()
+    return report
+
+
+def report_input_from_form(form, source: str, locale: str) -> ReportInput:
+    """Turn a validated ReportForm into the service's input."""
+    return ReportInput(
+        content=form.content.data,
+        url=form.url.data,
+        platform=form.platform.data,
+        province_code=form.province.data,
+        category_hint=form.category_hint.data or "unsure",
+        contact_name=form.contact_name.data,
+        contact_email=form.contact_email.data,
+        contact_phone=form.contact_phone.data,
+        contact_consent=bool(form.contact_consent.data),
+        source=source,
+        locale=locale,
+    )

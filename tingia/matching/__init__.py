@@ -1,0 +1,1 @@
+"""Pure report-matching layer: normalisation, canonical URLs, fingerprints and scoring."""

@@ -1,0 +1,238 @@
+"""Image fingerprints: exact and perceptual hashes, screenshot detection and OCR."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+import warnings
+from dataclasses import dataclass
+
+import imagehash
+import numpy as np
+from PIL import Image, ImageOps
+
+try:  # PDQ is optional: without it, photos are compared with pHash and dHash only.
+    import pdqhash
+except ImportError:  # pragma: no cover - depends on the environment
+    pdqhash = None
+
+log = logging.getLogger(__name__)
+
+# Largest image accepted, in pixels (a 12000 x 8000 phone panorama is 96 MP; screenshots are
+# ~3 MP). Checked from the header before decoding so a decompression bomb is never decoded.
+MAX_PIXELS = 50_000_000
+# Below this size on either side an image is an icon or emoji: accepted, but no evidence.
+MIN_SIDE = 64
+_MASK64 = (1 << 64) - 1
+_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+# OCR language packs (Debian: tesseract-ocr-vie) and the width text is scaled to before OCR:
+# a 360 px screenshot's 15 px font becomes ~40 px, which Tesseract reads well and fast.
+OCR_LANG = "vie+eng"
+OCR_WIDTH = 1000
+OCR_TIMEOUT_S = 30
+_ocr_warned = False
+
+
+@dataclass(frozen=True)
+class ImageFingerprint:
+    """Fingerprint of one image; hashes are signed 64-bit ints so they fit a SQL BIGINT."""
+
+    sha256: str
+    width: int
+    height: int
+    phash: int
+    dhash: int
+    pdq: str | None
+    text_heavy: bool
+    ocr_text: str
+
+
+class InvalidImage(ValueError):
+    """The bytes are not a supported, decodable image of acceptable size."""
+
+
+def to_signed(value: int) -> int:
+    """Unsigned 64-bit int to the signed int a BIGINT column stores."""
+    value &= _MASK64
+    return value - (1 << 64) if value >> 63 else value
+
+
+def to_unsigned(value: int) -> int:
+    """Signed 64-bit int (as stored) back to the unsigned hash bits."""
+    return value & _MASK64
+
+
+def hamming(a: int, b: int) -> int:
+    """Number of differing bits between two 64-bit hashes (signed or unsigned)."""
+    return ((a ^ b) & _MASK64).bit_count()
+
+
+def pdq_distance(a: str, b: str) -> int:
+    """Hamming distance between two 256-bit PDQ hashes given as 64 hex digits."""
+    return (int(a, 16) ^ int(b, 16)).bit_count()
+
+
+def phash_band_keys(phash: int) -> list[int]:
+    """Index keys of a pHash: its 8 bytes tagged with their position.
+
+    By the pigeonhole principle two hashes within Hamming distance 7 share at least one byte in
+    the same position, so looking these keys up finds every close photo; the scorer then checks
+    the real distances. Keys are tagged (0x1F << 56) so they cannot collide with small ints.
+    """
+    value = to_unsigned(phash)
+    return [
+        to_signed((0x1F << 56) | (band << 8) | ((value >> (8 * band)) & 0xFF)) for band in range(8)
+    ]
+
+
+def sniff_image_type(data: bytes) -> str | None:
+    """MIME type from the magic bytes: image/jpeg, image/png, image/webp, or None."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def _decode(data: bytes) -> Image.Image:
+    """Decode, validate and orient an image; raise InvalidImage on anything suspicious."""
+    mime = sniff_image_type(data)
+    if mime is None:
+        raise InvalidImage("not a JPEG, PNG or WebP image")
+    with warnings.catch_warnings():
+        # Pillow only warns between MAX_IMAGE_PIXELS and twice that; make it an error.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data)) as probe:
+                if probe.format != _FORMATS[mime]:
+                    raise InvalidImage(f"content is {probe.format}, magic bytes say {mime}")
+                w, h = probe.size
+                if w * h > MAX_PIXELS:
+                    raise InvalidImage(f"image too large: {w}x{h}")
+                probe.verify()
+            img = Image.open(io.BytesIO(data))
+            img.load()
+        except InvalidImage:
+            raise
+        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Warning) as exc:
+            raise InvalidImage(f"undecodable image: {exc}") from exc
+    img = ImageOps.exif_transpose(img)
+    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+        # Transparent pixels are shown on a white page; without this they would be black.
+        rgba = img.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, (255, 255, 255))
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        return flat
+    return img.convert("RGB")
+
+
+def _trim_border(img: Image.Image) -> Image.Image:
+    """Remove a frame or a caption band from the edges, so the copy hashes like the original.
+
+    A side is trimmed only if its outermost line is one flat colour (95% of pixels within 8
+    levels); rows (columns) are then removed while 30% of their pixels still have that colour:
+    a frame is fully that colour, a caption band is except for the letters. At most 30% of the
+    image is removed per side.
+    """
+    rgb = np.asarray(img, dtype=np.int16)
+    h, w = rgb.shape[:2]
+
+    def depth(lines: np.ndarray) -> int:
+        """How many leading lines (axis 0) belong to a flat band of the first line's colour."""
+        close = np.abs(lines - np.median(lines[0], axis=0)).max(axis=2) <= 8
+        # The outermost line of a frame or band is one flat colour; a photo's edge is not.
+        if close[0].mean() < 0.95:
+            return 0
+        banded = close.mean(axis=1) >= 0.3
+        limit = int(len(lines) * 0.3)
+        n = 0
+        while n < limit and banded[n]:
+            n += 1
+        return n
+
+    top, bottom = depth(rgb), depth(rgb[::-1])
+    left, right = depth(rgb.transpose(1, 0, 2)), depth(rgb.transpose(1, 0, 2)[::-1])
+    if top + bottom + left + right == 0:
+        return img
+    return img.crop((left, top, w - right, h - bottom))
+
+
+def _text_layout(gray: np.ndarray) -> tuple[float, int, bool]:
+    """(background fraction, text line count, dark background) of a grayscale image."""
+    hist = np.bincount(gray.ravel(), minlength=256)
+    background = int(np.argmax(np.convolve(hist, np.ones(9), mode="same")))
+    bg_fraction = float(np.mean(np.abs(gray.astype(np.int16) - background) <= 12))
+    ink = np.abs(gray.astype(np.int16) - background) > 60
+    row_ink = ink.mean(axis=1)
+    text_rows = (row_ink > 0.01) & (row_ink < 0.6)
+    # A text line is a run of inked rows followed by blank rows (the gap between lines).
+    starts = np.flatnonzero(text_rows[1:] & ~text_rows[:-1])
+    return bg_fraction, int(starts.size), background < 100
+
+
+def is_text_heavy(img: Image.Image) -> bool:
+    """Whether an image is a screenshot of text: mostly flat background and many text lines."""
+    small = img.convert("L")
+    small.thumbnail((400, 1600))
+    bg_fraction, lines, _ = _text_layout(np.asarray(small))
+    return bg_fraction >= 0.55 and lines >= 6
+
+
+def ocr_image(img: Image.Image) -> str:
+    """Text read by Tesseract from a screenshot; "" if Tesseract is unavailable or fails."""
+    global _ocr_warned
+    try:
+        import pytesseract
+    except ImportError:  # pragma: no cover - pytesseract is a dependency
+        pytesseract = None
+    gray = img.convert("L")
+    if _text_layout(np.asarray(gray.resize((200, max(1, 200 * gray.height // gray.width)))))[2]:
+        gray = ImageOps.invert(gray)  # dark mode: Tesseract reads dark text on light best
+    scale = OCR_WIDTH / gray.width
+    if scale > 1.2 or scale < 0.8:
+        size = (OCR_WIDTH, max(1, round(gray.height * scale)))
+        gray = gray.resize(size, Image.Resampling.LANCZOS)
+    # Tesseract's OpenMP threads oversubscribe small machines (5x slower measured on 2 cores);
+    # the worker's parallelism is per report, so one thread per OCR run is the right default.
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    try:
+        if pytesseract is None:
+            raise FileNotFoundError("pytesseract")
+        return pytesseract.image_to_string(gray, lang=OCR_LANG, timeout=OCR_TIMEOUT_S)
+    except (FileNotFoundError, OSError) as exc:
+        if not _ocr_warned:
+            log.warning("OCR unavailable, screenshots will not be read: %s", exc)
+            _ocr_warned = True
+    except RuntimeError as exc:  # pytesseract raises RuntimeError on timeout
+        log.warning("OCR failed: %s", exc)
+    return ""
+
+
+def fingerprint_image(data: bytes, *, ocr: bool = True) -> ImageFingerprint:
+    """Fingerprint image bytes; raise InvalidImage for non-images, corrupt images and bombs."""
+    img = _decode(data)
+    text_heavy = is_text_heavy(img)
+    hashed = img if text_heavy else _trim_border(img)
+    pdq = None
+    if pdqhash is not None:
+        bits, _quality = pdqhash.compute(np.asarray(hashed))
+        pdq = f"{int(''.join('1' if b else '0' for b in bits), 2):064x}"
+    return ImageFingerprint(
+        sha256=hashlib.sha256(data).hexdigest(),
+        width=img.width,
+        height=img.height,
+        phash=to_signed(int(str(imagehash.phash(hashed)), 16)),
+        dhash=to_signed(int(str(imagehash.dhash(hashed)), 16)),
+        pdq=pdq,
+        text_heavy=text_heavy,
+        ocr_text=ocr_image(img) if ocr and text_heavy else "",
+    )
+
+
+def phash_distance(a: ImageFingerprint, b: ImageFingerprint) -> int:
+    """pHash Hamming distance between two fingerprints."""
+    return hamming(a.phash, b.phash)

@@ -1,0 +1,96 @@
+"""Text normalisation for matching reports (Vietnamese and English social-media text)."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+# URLs with a scheme or "www.", and bare "domain.tld/path" links that reporters paste.
+_URL_RE = re.compile(
+    r"(?:https?://|www\.)\S+"
+    r"|\b(?:[a-z0-9-]+\.)+(?:com|net|org|vn|me|ly|be|co|gl|info|io|tv)/\S*",
+    re.IGNORECASE,
+)
+# "#hashtag" and "@mention" (not the "@" inside an e-mail address).
+_TAG_RE = re.compile(r"(?<![\w@])[#@][\w.]*\w")
+# Engagement counters ("1,2K lượt thích", "300 bình luận", "45 shares"), matched on folded text.
+_COUNTER_RE = re.compile(
+    r"\b\d+(?:[.,]\d+)?\s*[km]?\s*"
+    r"(?:luot thich|luot chia se|luot binh luan|binh luan|luot xem|cam xuc"
+    r"|likes?|comments?|shares?|views?|reactions?)\b"
+)
+# Phrases of the social-media UI. They are also ordinary words ("giải thích", "chia sẻ với
+# báo chí"), so they are removed only where they are UI: on a line made only of UI words and
+# counters, or as the "... Xem thêm" that ends a truncated post.
+_UI_PHRASES = (
+    "xem ban dich",
+    "see translation",
+    "xem them",
+    "see more",
+    "an bot",
+    "see less",
+    "tra loi",
+    "reply",
+    "theo doi",
+    "follow",
+    "chia se",
+    "share",
+    "binh luan",
+    "comment",
+    "thich",
+    "like",
+    "more",
+)
+_UI_LINE_RE = re.compile(
+    r"^(?:\W|\d|[km]\b|" + "|".join(re.escape(p) + r"\b" for p in _UI_PHRASES) + r")*$"
+)
+_SEE_MORE_RE = re.compile(r"(?:\.\.\.|…)?\s*(?:xem them|see more|\.\.\.\s*more|…\s*more)\W*$")
+_TRANSLATE_RE = re.compile(r"\b(?:xem ban dich|see translation)\b")
+_NON_WORD_RE = re.compile(r"[\W_]+")
+
+
+def fold_diacritics(text: str) -> str:
+    """Remove Vietnamese (and other Latin) diacritics and map đ/Đ to d/D, keeping case."""
+    # đ/Đ are letters of their own, not d + a combining mark, so NFD does not split them.
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize(
+        "NFC", "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    )
+
+
+def _is_droppable_char(ch: str) -> bool:
+    """Emoji, pictographs, format characters (ZWJ, variation selectors) and private use."""
+    if ch in "\n\t ":
+        return False
+    cat = unicodedata.category(ch)
+    # So = emoji and other pictographs; Sk = skin-tone modifiers; Cf = ZWJ/ZWSP/soft hyphen;
+    # Co/Cs/Cn = private use, surrogates, unassigned; Me = keycap enclosers.
+    if cat in ("So", "Sk", "Cf", "Co", "Cs", "Cn", "Me"):
+        return True
+    # Variation selectors are combining marks (Mn) that would otherwise survive.
+    return "\ufe00" <= ch <= "\ufe0f"
+
+
+def normalise_text(text: str | None) -> str:
+    """Normalise report text for matching: lower-case, unaccented words separated by spaces."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", html.unescape(text)).casefold()
+    text = _URL_RE.sub(" ", text)
+    text = _TAG_RE.sub(" ", text)
+    text = "".join(" " if _is_droppable_char(ch) else ch for ch in text)
+    # Fold before removing boilerplate so "Xem them" typed without accents is caught too.
+    text = fold_diacritics(text)
+    text = _COUNTER_RE.sub(" ", text)
+    text = _TRANSLATE_RE.sub(" ", text)
+    lines = [line for line in text.splitlines() if not _UI_LINE_RE.match(line.strip())]
+    text = "\n".join(lines)
+    text = _SEE_MORE_RE.sub(" ", text)
+    return " ".join(_NON_WORD_RE.sub(" ", text).split())
+
+
+def tokens(normalised: str) -> list[str]:
+    """Split a normalised text into its word tokens."""
+    return normalised.split()

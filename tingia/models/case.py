@@ -1,0 +1,70 @@
+"""Cases: groups of reports about the same content, handled by one centre."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tingia.database import utcnow
+from tingia.extensions import db
+from tingia.models.province import Centre
+from tingia.models.user import User
+
+if TYPE_CHECKING:
+    from tingia.models.report import Report
+
+CASE_STATUSES = ("open", "triaged", "published", "closed")
+CATEGORIES = ("verifiable", "harmful", "out_of_scope", "fraud")
+
+
+class Case(db.Model):
+    """A story reported one or more times; the unit verifiers triage and verdicts answer."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    category: Mapped[str | None] = mapped_column(String(20), default=None)
+    category_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    action_taken: Mapped[str | None] = mapped_column(Text, default=None)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    report_count: Mapped[int] = mapped_column(default=0)
+    first_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    escalated_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    centre: Mapped[Centre] = relationship()
+    assignee: Mapped[User | None] = relationship()
+    reports: Mapped[list[Report]] = relationship(back_populates="case", order_by="Report.id")
+
+    __table_args__ = (Index("ix_cases_queue", "centre_id", "status", "report_count"),)
+
+    def __repr__(self) -> str:
+        return f"<Case {self.id} {self.status} n={self.report_count}>"
+
+
+class CaseSuggestion(db.Model):
+    """A report that may belong to a case: scored between the suggest and auto thresholds."""
+
+    __tablename__ = "case_suggestions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    score: Mapped[float]
+    basis: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # confirmed | rejected
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    decided_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    case: Mapped[Case] = relationship()
+    report: Mapped[Report] = relationship()
+
+    __table_args__ = (UniqueConstraint("case_id", "report_id"),)

@@ -1,0 +1,36 @@
+"""The shared candidate index and the lock that serialises grouping decisions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, ForeignKey, Index
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tingia.database import utcnow
+from tingia.extensions import db
+
+
+class MatchKey(db.Model):
+    """One index key of a report (text band key, URL key, image digest), looked up by equality."""
+
+    __tablename__ = "match_keys"
+
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), primary_key=True)
+
+    __table_args__ = (Index("ix_match_keys_report_id", "report_id"),)
+
+
+class GroupingLock(db.Model):
+    """A single row that every worker updates before deciding where a report belongs.
+
+    Updating it takes a row lock on PostgreSQL and the write lock on SQLite, held until commit,
+    so two workers seeing near-duplicates at the same moment decide one after the other and the
+    second sees the case the first opened.
+    """
+
+    __tablename__ = "grouping_lock"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    touched_at: Mapped[datetime] = mapped_column(default=utcnow)

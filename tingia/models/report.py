@@ -1,0 +1,104 @@
+"""Citizens' reports and their attached images."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tingia.database import utcnow
+from tingia.extensions import db
+from tingia.models.province import Province
+
+if TYPE_CHECKING:
+    from tingia.models.case import Case
+
+PLATFORMS = ("facebook", "tiktok", "youtube", "zalo", "website", "sms", "phone", "other")
+CATEGORY_HINTS = ("fake_news", "harmful", "fraud", "unsure")
+# What a reporter sees: `received` until the worker has grouped the report, then the case's state.
+REPORT_STATUSES = ("received", "processed", "triaged", "published", "closed")
+
+
+class Report(db.Model):
+    """One citizen's report. Contact fields are personal data: staff of the case's centre only."""
+
+    __tablename__ = "reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracking_code: Mapped[str] = mapped_column(String(16), unique=True)
+    content: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str | None] = mapped_column(String(2048), default=None)
+    canonical_url: Mapped[str | None] = mapped_column(String(2048), default=None)
+    platform: Mapped[str] = mapped_column(String(20))
+    province_code: Mapped[str] = mapped_column(ForeignKey("provinces.code"), index=True)
+    category_hint: Mapped[str] = mapped_column(String(20), default="unsure")
+    contact_name: Mapped[str | None] = mapped_column(String(200), default=None)
+    contact_email: Mapped[str | None] = mapped_column(String(254), default=None)
+    contact_phone: Mapped[str | None] = mapped_column(String(32), default=None)
+    contact_consent: Mapped[bool] = mapped_column(default=False)
+    source: Mapped[str] = mapped_column(String(10), default="web")
+    locale: Mapped[str] = mapped_column(String(5), default="vi")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    # Filled in by the worker.
+    normalised_text: Mapped[str | None] = mapped_column(Text, default=None)
+    processed_at: Mapped[datetime | None] = mapped_column(default=None)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True, default=None)
+    match_score: Mapped[float | None] = mapped_column(default=None)
+    match_basis: Mapped[str | None] = mapped_column(String(20), default=None)
+
+    province: Mapped[Province] = relationship()
+    case: Mapped[Case | None] = relationship(back_populates="reports")
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="report", order_by="Attachment.id", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        Index("ix_reports_canonical_url", "canonical_url"),
+        Index("ix_reports_unprocessed", "processed_at", "created_at"),
+    )
+
+    @property
+    def status(self) -> str:
+        """The reporter-facing status, derived from the case so it can never disagree with it."""
+        if self.case is None or self.processed_at is None:
+            return "received"
+        return {"open": "processed"}.get(self.case.status, self.case.status)
+
+    @property
+    def has_contact(self) -> bool:
+        """True when the reporter left any way to reach them."""
+        return bool(self.contact_name or self.contact_email or self.contact_phone)
+
+    def __repr__(self) -> str:
+        return f"<Report {self.tracking_code}>"
+
+
+class Attachment(db.Model):
+    """An image sent with a report, stored by content hash, with its fingerprints."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    storage_key: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(40))
+    original_name: Mapped[str] = mapped_column(String(255), default="")
+    size_bytes: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    width: Mapped[int]
+    height: Mapped[int]
+    # Perceptual hashes as signed 64-bit integers (they fit a BIGINT); None until fingerprinted.
+    phash: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    dhash: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    pdq: Mapped[str | None] = mapped_column(String(64), default=None)
+    text_heavy: Mapped[bool | None] = mapped_column(default=None)
+    ocr_text: Mapped[str | None] = mapped_column(Text, default=None)
+    fingerprinted_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Staff decide whether an image may appear on a public verdict page.
+    publishable: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    report: Mapped[Report] = relationship(back_populates="attachments")

@@ -1,0 +1,1 @@
+"""Public pages: home, verdicts, fraud warnings, feeds, ClaimReview."""
