@@ -14,7 +14,6 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from tingia import storage
-from tingia.centres.scoping import centre_for_province
 from tingia.database import utcnow
 from tingia.extensions import db
 from tingia.matching import index
@@ -28,7 +27,8 @@ from tingia.matching.scoring import (
     decide,
     score_reports,
 )
-from tingia.models import Attachment, Case, CaseEvent, CaseSuggestion, GroupingLock, Report
+from tingia.models import Attachment, Case, CaseSuggestion, GroupingLock, Report
+from tingia.triage.membership import add_report, open_case_for, record
 
 log = logging.getLogger(__name__)
 
@@ -136,29 +136,6 @@ def index_keys_of(report: Report, signals: ReportSignals) -> set[int]:
     return index.keys_for(texts, signals.url, [image.sha256 for image in signals.images])
 
 
-def _open_case(report: Report) -> Case:
-    case = Case(
-        centre=centre_for_province(report.province_code),
-        first_seen=report.created_at,
-        last_seen=report.created_at,
-        report_count=0,
-    )
-    db.session.add(case)
-    db.session.flush()
-    db.session.add(
-        CaseEvent(case_id=case.id, action="case_opened", detail={"report_id": report.id})
-    )
-    return case
-
-
-def add_report_to_case(report: Report, case: Case) -> None:
-    """Put a report in a case and keep the case's count and dates right."""
-    report.case = case
-    case.report_count += 1
-    case.first_seen = min(case.first_seen, report.created_at)
-    case.last_seen = max(case.last_seen, report.created_at)
-
-
 def process_report(report_id: int) -> dict[str, Any]:
     """Fingerprint and group one report; running it again for the same report changes nothing."""
     report = db.session.get(Report, report_id)
@@ -180,8 +157,8 @@ def process_report(report_id: int) -> dict[str, Any]:
     auto, suggest = thresholds()
     match = best_case_match(report, signals)
     decision = decide(match.score.score, auto, suggest) if match else "new"
-    case = match.case if decision == "attach" else _open_case(report)
-    add_report_to_case(report, case)
+    case = match.case if decision == "attach" else open_case_for(report)
+    add_report(report, case)
     if decision == "suggest":
         db.session.add(
             CaseSuggestion(
@@ -195,18 +172,14 @@ def process_report(report_id: int) -> dict[str, Any]:
     report.match_basis = match.score.basis if match else None
     report.processed_at = utcnow()
     index.store_keys(report.id, index_keys_of(report, signals))
-    db.session.add(
-        CaseEvent(
-            case_id=case.id,
-            action="report_added",
-            detail={
-                "report_id": report.id,
-                "tracking_code": report.tracking_code,
-                "decision": decision,
-                "score": report.match_score,
-                "basis": report.match_basis,
-            },
-        )
+    record(
+        case,
+        "report_added",
+        report_id=report.id,
+        tracking_code=report.tracking_code,
+        decision=decision,
+        score=report.match_score,
+        basis=report.match_basis,
     )
     db.session.flush()
     return {

@@ -36,12 +36,17 @@ class Case(db.Model):
     first_seen: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(default=utcnow)
     escalated_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Set when this case was merged into another one (it is then closed and empty).
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     centre: Mapped[Centre] = relationship()
     assignee: Mapped[User | None] = relationship()
     reports: Mapped[list[Report]] = relationship(back_populates="case", order_by="Report.id")
+    suggestions: Mapped[list[CaseSuggestion]] = relationship(
+        back_populates="case", order_by="CaseSuggestion.score.desc()"
+    )
 
     __table_args__ = (Index("ix_cases_queue", "centre_id", "status", "report_count"),)
 
@@ -64,7 +69,8 @@ class CaseSuggestion(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     decided_at: Mapped[datetime | None] = mapped_column(default=None)
 
-    case: Mapped[Case] = relationship()
+    case: Mapped[Case] = relationship(back_populates="suggestions")
     report: Mapped[Report] = relationship()
+    decided_by: Mapped[User | None] = relationship()
 
     __table_args__ = (UniqueConstraint("case_id", "report_id"),)

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 152be53a5b15
+Revision ID: 7ee23ea0cb7d
 Revises:
-Create Date: 2026-11-25 16:38:38.724625
+Create Date: 2026-11-25 16:42:27.503342
 
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "152be53a5b15"
+revision = "7ee23ea0cb7d"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -93,6 +93,7 @@ def upgrade():
         sa.Column("first_seen", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_seen", sa.DateTime(timezone=True), nullable=False),
         sa.Column("escalated_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("merged_into_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -100,6 +101,9 @@ def upgrade():
         ),
         sa.ForeignKeyConstraint(
             ["centre_id"], ["centres.id"], name=op.f("fk_cases_centre_id_centres")
+        ),
+        sa.ForeignKeyConstraint(
+            ["merged_into_id"], ["cases.id"], name=op.f("fk_cases_merged_into_id_cases")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_cases")),
     )

@@ -1,0 +1,1 @@
+"""Staff workflow: the queue, the case page and the case state machine."""
