@@ -189,3 +189,40 @@ def run_worker(app: Flask):
 def make():
     """Factories for test data (see tests/factories.py)."""
     return factories
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright (no browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium package (make test does)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_server(app: Flask, app_config: dict) -> Iterator[str]:
+    """The app served over HTTP on a free port (same database and Redis as the test)."""
+    from tests.browser_support import serve
+
+    server_app = create_app({**app_config, "SERVER_NAME": None})
+    with serve(server_app) as base_url:
+        yield base_url
+
+
+@pytest.fixture
+def page(browser, live_server: str):
+    """A fresh browser page (own cookies) pointed at the live server."""
+    context = browser.new_context(base_url=live_server, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
