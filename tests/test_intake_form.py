@@ -161,3 +161,10 @@ def test_csrf_is_enforced_on_the_real_form(app, db):
     response = app.test_client().post("/report", data=VALID)
     assert response.status_code == 400
     assert db.session.scalar(select(Report.id)) is None
+
+
+def test_provinces_are_sorted_by_their_proper_name(client):
+    page = client.get("/report").get_data(as_text=True)
+    names = re.findall(r'<option value="\d\d">([^<]+)</option>', page)
+    assert names[0] == "An Giang"
+    assert names.index("Thành phố Hà Nội") < names.index("Hưng Yên") < names.index("Khánh Hòa")

@@ -134,3 +134,17 @@ def test_real_worker_process_drains_the_queue(app, client, db, app_config):
     assert result.returncode == 0, result.stderr
     db.session.expire_all()
     assert by_code(db, code).processed_at is not None
+
+
+def test_contact_details_are_never_logged(client, db, run_worker, caplog):
+    caplog.set_level("DEBUG")
+    code = submit(client, contact_name="Phạm Thị Nhật Ký", contact_email="nhatky@example.vn",
+                  contact_phone="0987654321", contact_consent=True)
+    client.post("/report", data={"content": TEXT, "platform": "zalo", "province": "01",
+                                 "contact_email": "bad@", "contact_consent": "y"})
+    run_worker()
+    assert by_code(db, code).processed_at is not None
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert caplog.records, "nothing was logged at all: the test would prove nothing"
+    for secret in ("Nhật Ký", "nhatky@example.vn", "0987654321", "bad@"):
+        assert secret not in logged

@@ -22,6 +22,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from tingia.extensions import db
 from tingia.i18n import CATEGORY_HINT_LABELS, PLATFORM_LABELS
 from tingia.intake.uploads import ImageRejected, UploadedImage, read_image_upload
+from tingia.matching.normalise import fold_diacritics
 from tingia.matching.urls import canonical_url
 from tingia.models import CATEGORY_HINTS, PLATFORMS, Province
 
@@ -39,12 +40,15 @@ def normalise_link(raw: str | None) -> str | None:
     return link
 
 
+def _sort_key(name: str) -> str:
+    # People look for "Hà Nội", not "Thành phố Hà Nội": sort on the name proper, accents folded.
+    return fold_diacritics(name.removeprefix("Thành phố ")).casefold()
+
+
 def province_choices() -> list[SelectChoice]:
-    """The 34 provinces, alphabetical by name, for the select."""
-    rows = sorted(
-        db.session.execute(select(Province.code, Province.name)).all(), key=lambda r: r[1]
-    )
-    return [SelectChoice(code, name) for code, name in rows]
+    """The 34 provinces, alphabetical by their proper name, for the select."""
+    rows = db.session.execute(select(Province.code, Province.name)).all()
+    return [SelectChoice(code, name) for code, name in sorted(rows, key=lambda r: _sort_key(r[1]))]
 
 
 class ReportForm(FlaskForm):
