@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 export VENV
 
-.PHONY: help run install services services-stop worker lint fmt migrate bench \
+.PHONY: help run install services services-stop worker lint fmt migrate translations bench \
         test test-fast clean distclean
 
 help: ## list the targets
@@ -38,6 +38,13 @@ lint: install ## ruff check + ruff format --check
 fmt: install ## auto-fix lint issues and format the code
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+translations: install ## extract messages, update and compile the Vietnamese catalogue
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		-o tingia/translations/messages.pot .
+	$(BIN)/pybabel update -i tingia/translations/messages.pot -d tingia/translations -l vi \
+		--no-fuzzy-matching
+	$(BIN)/pybabel compile -d tingia/translations -l vi
 
 bench: install ## matching benchmark
 	$(BIN)/python -m bench.matching --sizes 10000

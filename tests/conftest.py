@@ -131,10 +131,22 @@ def app_config(database_url: str, redis_url: str, tmp_path: Path) -> dict:
     return make_config(database_url, redis_url, tmp_path / "uploads")
 
 
+class FreshContextClient(FlaskClient):
+    """Runs every request in its own app context, as in production: its own `g` (locale) and
+    database session; the test's session then sees what the request committed."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        _db.session.expire_all()
+        return response
+
+
 @pytest.fixture
 def app(_schema, app_config: dict) -> Iterator[Flask]:
     """A fresh app per test, with an app context pushed, on emptied tables and a flushed Redis."""
     app = create_app(app_config)
+    app.test_client_class = FreshContextClient
     Redis.from_url(app_config["REDIS_URL"]).flushdb()
     with app.app_context():
         yield app

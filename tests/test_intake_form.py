@@ -90,6 +90,7 @@ def test_each_invalid_field_is_reported_next_to_it_and_input_is_kept(
 
 def test_image_rules(client, db, app, make):
     app.config["MAX_IMAGE_BYTES"] = 20_000
+    client.get("/report?lang=en")
     not_an_image = post_report(client, VALID, files=[("fake.png", b"<?php echo 1; ?>" * 10)])
     assert not_an_image.status_code == 400
     assert "not a JPEG, PNG or WebP image" in not_an_image.get_data(as_text=True)
