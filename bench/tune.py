@@ -11,7 +11,6 @@ score if it reaches the threshold, else opens a new group; groups never merge.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import random
@@ -21,8 +20,12 @@ from multiprocessing import Pool
 from pathlib import Path
 
 from bench.metrics import bcubed, bcubed_by_group
-from tingia.matching import images as images_module
-from tingia.matching.images import ImageFingerprint, fingerprint_image, phash_band_keys
+from tingia.matching.images import (
+    FINGERPRINT_VERSION,
+    ImageFingerprint,
+    fingerprint_image,
+    hamming,
+)
 from tingia.matching.scoring import (
     DEFAULT_AUTO_THRESHOLD,
     DEFAULT_SUGGEST_THRESHOLD,
@@ -33,6 +36,11 @@ from tingia.matching.scoring import (
 from tingia.matching.textsim import index_keys
 from tingia.matching.urls import is_content_url, url_key
 
+# The worker's lookup limits (tingia/matching/index.py): reports read per key, candidates
+# scored per report, pHash distance of candidate photos.
+MAX_POSTINGS_PER_KEY = 100
+MAX_CANDIDATES = 50
+PHOTO_CANDIDATE_BITS = 18
 THRESHOLDS = (40, 50, 55, 60, 65, 70, 75, 80, 85, 90, 95)
 
 
@@ -42,49 +50,60 @@ def _fingerprint_file(path: str) -> dict:
 
 
 def fingerprints(devset: Path, rows: list[dict], jobs: int) -> dict[str, ImageFingerprint]:
-    """Fingerprint of every image, by relative path; cached per images.py version."""
-    version = hashlib.sha256(Path(images_module.__file__).read_bytes()).hexdigest()[:16]
-    cache_path = devset / "cache" / f"fingerprints-{version}.json"
+    """Fingerprint of every image, by relative path; cached per FINGERPRINT_VERSION."""
+    cache_path = devset / "cache" / f"fingerprints-v{FINGERPRINT_VERSION}.json"
     cache: dict[str, dict] = json.loads(cache_path.read_text()) if cache_path.exists() else {}
     wanted = sorted({p for row in rows for p in row["images"]})
     missing = [p for p in wanted if p not in cache]
     if missing:
         with Pool(jobs) as pool:
             done = pool.map(_fingerprint_file, [str(devset / p) for p in missing], chunksize=4)
-        cache.update(zip(missing, done))
+        cache.update(zip(missing, done, strict=True))
         cache_path.parent.mkdir(exist_ok=True)
         cache_path.write_text(json.dumps(cache))
     return {p: ImageFingerprint(**cache[p]) for p in wanted}
 
 
 def index_entries(signals: ReportSignals) -> set[tuple[str, int | str]]:
-    """The index keys a report is stored under (what the worker's index table would hold)."""
+    """The index keys a report is stored under (what the worker's index table holds)."""
     keys: set[tuple[str, int | str]] = set()
     for text in (signals.text, signals.ocr_text):
         keys.update(("text", k) for k in index_keys(text))
     if signals.url and is_content_url(signals.url):
         keys.add(("url", url_key(signals.url)))
-    for img in signals.images:
-        keys.add(("sha256", img.sha256))
-        if not img.text_heavy:
-            keys.update(("phash", k) for k in phash_band_keys(img.phash))
+    keys.update(("sha256", img.sha256) for img in signals.images)
     return keys
 
 
 def candidate_scores(signals: list[ReportSignals]) -> list[list[tuple[int, float, str]]]:
-    """For each report, (earlier report, score, basis) for every candidate the index yields."""
-    index: dict[tuple[str, int | str], list[int]] = defaultdict(list)
+    """For each report, (earlier report, score, basis) for the candidates the index yields.
+
+    Mirrors the worker's lookup (tingia/matching/index.py): per key only the latest
+    MAX_POSTINGS_PER_KEY reports, then the MAX_CANDIDATES sharing most keys; plus photos whose
+    pHash is within PHOTO_CANDIDATE_BITS, nearest first.
+    """
+    postings: dict[tuple[str, int | str], list[int]] = defaultdict(list)
+    photos: list[tuple[int, int]] = []  # (report, pHash) of earlier photos
     scored = []
     for i, sig in enumerate(signals):
         keys = index_entries(sig)
-        earlier = {j for key in keys for j in index.get(key, ())}
+        shared = Counter(j for key in keys for j in postings.get(key, ())[-MAX_POSTINGS_PER_KEY:])
+        found = sorted(shared, key=lambda j: (-shared[j], -j))[:MAX_CANDIDATES]
+        own = [img.phash for img in sig.images if not img.text_heavy]
+        near = sorted(
+            (min(hamming(h, p) for h in own), j)
+            for j, p in photos
+            if own and min(hamming(h, p) for h in own) <= PHOTO_CANDIDATE_BITS
+        )
+        candidates = set(found) | {j for _, j in near[:MAX_CANDIDATES]}
         row = []
-        for j in sorted(earlier):
+        for j in sorted(candidates):
             match = score_reports(sig, signals[j])
             row.append((j, match.score, match.basis))
         scored.append(row)
         for key in keys:
-            index[key].append(i)
+            postings[key].append(i)
+        photos.extend((i, h) for h in own)
     return scored
 
 
@@ -112,7 +131,7 @@ def report(rows: list[dict], scored: list, chosen: float) -> None:
     print("threshold  precision  recall     F1   wrong-attach  screenshot-pairs-merged")
     for threshold in THRESHOLDS:
         groups = group_online(scored, threshold)
-        pred = dict(zip(ids, groups))
+        pred = dict(zip(ids, groups, strict=True))
         p, r, f = bcubed(pred, gold)
         members = defaultdict(list)
         for i, g in enumerate(groups):
@@ -128,12 +147,26 @@ def report(rows: list[dict], scored: list, chosen: float) -> None:
         mark = " <- auto" if threshold == chosen else ""
         print(f"{threshold:>9}  {p:9.4f}  {r:6.4f}  {f:6.4f}  {wrong:>12}  {shot_pairs:>23}{mark}")
 
-    pred = dict(zip(ids, group_online(scored, chosen)))
-    print(f"\nper variation at threshold {chosen}:")
-    print(f"{'variation':<24} {'n':>4}  precision  recall     F1")
+    groups = group_online(scored, chosen)
+    pred = dict(zip(ids, groups, strict=True))
+    # A report that opened a new group is "suggested" when its best candidate scored at least
+    # the suggest threshold: right if that candidate is of its own story.
+    suggested: dict[str, Counter] = defaultdict(Counter)
+    for i, row in enumerate(scored):
+        if groups[i] == i and row:
+            j, score, _ = max(row, key=lambda x: x[1])
+            if score >= DEFAULT_SUGGEST_THRESHOLD:
+                right = rows[j]["cluster"] == rows[i]["cluster"]
+                suggested[variation[ids[i]]]["right" if right else "wrong"] += 1
+    print(f"\nper variation at threshold {chosen} (suggested: new groups with a suggestion):")
+    print(f"{'variation':<24} {'n':>4}  precision  recall     F1  suggested right/wrong")
     counts = Counter(variation.values())
     for name, (p, r, f) in bcubed_by_group(pred, gold, variation).items():
-        print(f"{name:<24} {counts[name]:>4}  {p:9.4f}  {r:6.4f}  {f:6.4f}")
+        s = suggested[name]
+        print(
+            f"{name:<24} {counts[name]:>4}  {p:9.4f}  {r:6.4f}  {f:6.4f}"
+            f"  {s['right']:>9}/{s['wrong']}"
+        )
 
     print("\ncandidate pairs by score (same story / different stories) and evidence:")
     bins: dict[str, Counter] = defaultdict(Counter)

@@ -37,6 +37,20 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing() -> Iterator[None]:
+    """Cheap argon2id parameters: the suite creates hundreds of accounts (production keeps the
+    RFC 9106 profile of tingia.auth.service)."""
+    from argon2 import PasswordHasher
+
+    from tingia.auth import service
+
+    original = service.password_hasher
+    service.password_hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    service.password_hasher = original
+
+
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Redis: TEST_REDIS_URL, or a redis-server started for this session."""

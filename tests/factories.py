@@ -12,7 +12,7 @@ from tingia.centres.scoping import centre_for_province, national_centre
 from tingia.extensions import db
 from tingia.intake.service import ReportInput, accept_report
 from tingia.intake.uploads import UploadedImage
-from tingia.models import Report, User
+from tingia.models import Case, CaseSuggestion, Report, User
 
 PASSWORD = "correct-horse-battery"
 _counter = {"n": 0}
@@ -78,6 +78,7 @@ def report(
     **kwargs,
 ) -> Report:
     """A report accepted through the intake service (not yet processed)."""
+    created_at = kwargs.pop("created_at", None)
     fields = ReportInput(
         content=content,
         url=kwargs.pop("url", None),
@@ -85,4 +86,40 @@ def report(
         province_code=province,
         **kwargs,
     )
-    return accept_report(fields, [uploaded(data) for data in images or []])
+    accepted = accept_report(fields, [uploaded(data) for data in images or []])
+    if created_at is not None:
+        accepted.created_at = created_at
+    return accepted
+
+
+def case(*reports: Report, **report_kwargs) -> Case:
+    """A case holding the given reports (a new report when none), grouped without the matcher,
+    as the worker would: the case opens at the first report's province centre."""
+    from tingia.database import utcnow
+    from tingia.matching.normalise import normalise_text
+    from tingia.triage.membership import add_report, open_case_for
+
+    reports = reports or (report(**report_kwargs),)
+    new_case = open_case_for(reports[0])
+    for item in reports:
+        add_report(item, new_case)
+        item.normalised_text = normalise_text(item.content)
+        item.processed_at = utcnow()
+    db.session.flush()
+    return new_case
+
+
+def suggestion(target: Case, suggested: Report, score: float = 0.7) -> CaseSuggestion:
+    """A pending suggestion that `suggested` (already in a case of its own) belongs to `target`."""
+    item = CaseSuggestion(case_id=target.id, report_id=suggested.id, score=score, basis="text")
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def login(client, who: User) -> None:
+    """Sign the test client in as the user (commits, so the requests see every fixture)."""
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(who.id)
+        session["_fresh"] = True

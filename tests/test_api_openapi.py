@@ -33,3 +33,42 @@ def test_every_reference_resolves_and_staff_routes_need_a_token(client):
             needs_token = path.startswith(("/cases", "/attachments"))
             assert ("security" in operation) == needs_token, (path, method)
             assert operation["responses"]
+
+
+def test_document_is_valid_openapi_3(client):
+    from openapi_spec_validator import validate
+
+    validate(client.get("/api/v1/openapi.json").get_json())
+
+
+def _schema_validator(document, name):
+    from jsonschema.validators import RefResolver
+    from openapi_schema_validator import OAS30Validator
+
+    resolver = RefResolver.from_schema(document)
+    return OAS30Validator(document["components"]["schemas"][name], resolver=resolver)
+
+
+def test_responses_match_their_documented_schemas(client, db, make, run_worker):
+    document = client.get("/api/v1/openapi.json").get_json()
+    created = client.post(
+        "/api/v1/reports",
+        json={
+            "content": "Tin đồn giá xăng tăng lên 35.000 đồng một lít",
+            "platform": "zalo",
+            "province": "01",
+            "contact_email": "x@example.vn",
+            "contact_consent": True,
+        },
+    )
+    _schema_validator(document, "ReportCreated").validate(created.get_json())
+    run_worker()
+    status = client.get(created.get_json()["status_url"]).get_json()
+    _schema_validator(document, "ReportStatus").validate(status)
+    headers = make.auth_headers(make.user(province="01"))
+    listing = client.get("/api/v1/cases", headers=headers).get_json()
+    _schema_validator(document, "CaseList").validate(listing)
+    detail = client.get(listing["items"][0]["url"], headers=headers).get_json()
+    _schema_validator(document, "CaseDetail").validate(detail)
+    error = client.post("/api/v1/reports", json={"platform": "x"}).get_json()
+    _schema_validator(document, "Error").validate(error)

@@ -138,10 +138,23 @@ def test_real_worker_process_drains_the_queue(app, client, db, app_config):
 
 def test_contact_details_are_never_logged(client, db, run_worker, caplog):
     caplog.set_level("DEBUG")
-    code = submit(client, contact_name="Phạm Thị Nhật Ký", contact_email="nhatky@example.vn",
-                  contact_phone="0987654321", contact_consent=True)
-    client.post("/report", data={"content": TEXT, "platform": "zalo", "province": "01",
-                                 "contact_email": "bad@", "contact_consent": "y"})
+    code = submit(
+        client,
+        contact_name="Phạm Thị Nhật Ký",
+        contact_email="nhatky@example.vn",
+        contact_phone="0987654321",
+        contact_consent=True,
+    )
+    client.post(
+        "/report",
+        data={
+            "content": TEXT,
+            "platform": "zalo",
+            "province": "01",
+            "contact_email": "bad@",
+            "contact_consent": "y",
+        },
+    )
     run_worker()
     assert by_code(db, code).processed_at is not None
     logged = "\n".join(record.getMessage() for record in caplog.records)

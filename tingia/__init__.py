@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 
 from tingia.config import load_config
 from tingia.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -63,6 +63,8 @@ def _select_locale() -> str:
     from flask import current_app
 
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI commands, jobs: messages in the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if request.path.startswith("/api/"):
         # API clients get English messages unless they ask for Vietnamese.
         return request.accept_languages.best_match(languages, default="en")
@@ -80,10 +82,12 @@ def _register_blueprints(app: Flask) -> None:
     from tingia.auth.views import bp as auth_bp
     from tingia.intake.views import bp as intake_bp
     from tingia.publishing.views import bp as publishing_bp
+    from tingia.triage.views import bp as staff_bp
 
     app.register_blueprint(publishing_bp)
     app.register_blueprint(intake_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(staff_bp, url_prefix="/staff")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     # The API authenticates with bearer tokens only, never the session cookie, so CSRF can't apply.
     csrf.exempt(api_bp)

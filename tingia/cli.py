@@ -29,7 +29,6 @@ def seed_command(demo: bool) -> None:
 
         summary = seed_demo()
         db.session.commit()
-        summary.enqueue()
         click.echo(summary.describe())
 
 

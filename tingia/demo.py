@@ -1,24 +1,28 @@
-"""Demo data for `flask seed --demo`: staff of three centres and a few dozen reports.
+"""Demo data for `flask seed --demo`: staff of three centres, a few dozen reports grouped into
+cases, one published verdict and one published fraud warning.
 
 The stories are invented for the demo, written the way such posts circulate; several are sent
 more than once in different shapes (without diacritics, as an excerpt, with the reporter's own
-words around a paste, behind a tracking link) so the worker groups them into shared cases.
+words around a paste, behind a tracking link) so they group into shared cases. Reports are dated
+over the last two days, so the queue shows cases past the 24-hour clock. Seeding processes the
+demo reports itself (no worker needed) and publishes through the workflow services, as staff would.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from tingia.auth.service import create_user, find_user_by_email
 from tingia.centres.scoping import centre_for_province, national_centre
+from tingia.database import utcnow
 from tingia.extensions import db
 from tingia.intake.service import ReportInput, accept_report
-from tingia.jobs import enqueue_report
 from tingia.matching.normalise import fold_diacritics
-from tingia.models import Report
+from tingia.models import Report, Verdict
 
 DEMO_PASSWORD = "demo-tingia-2026"
 DEMO_STAFF = [
@@ -138,6 +142,56 @@ STORIES = [
     ),
 ]
 
+# How many hours ago each story was first reported (same order as STORIES).
+STORY_AGES_HOURS = [30, 26, 27, 12, 40, 6, 3, 28, 50, 2, 10]
+
+# Published by the demo (story index, author, publisher, category, content).
+DEMO_PUBLICATIONS = [
+    (
+        0,
+        "verifier.hanoi@tingia.local",
+        "lead.hanoi@tingia.local",
+        "verifiable",
+        {
+            "rating": "fake",
+            "title": "Uống nước chanh ấm pha muối không diệt được virus cúm A",
+            "claim": "Bộ Y tế khuyến cáo uống nước chanh ấm pha muối mỗi sáng để diệt virus "
+            "cúm A trong cổ họng.",
+            "summary": "Bộ Y tế không đưa ra khuyến cáo này; nước chanh pha muối không diệt "
+            "được virus cúm A.",
+            "explanation": "Bài đăng mạo danh Bộ Y tế và bác sĩ Bệnh viện Bạch Mai. Không có "
+            "văn bản nào của Bộ Y tế khuyến cáo như vậy.\n\nVirus cúm xâm nhập vào tế bào "
+            "đường hô hấp; uống hay súc họng bằng nước chanh muối không loại bỏ được virus. "
+            "Cách phòng bệnh hiệu quả là tiêm vắc xin cúm hằng năm, rửa tay thường xuyên và "
+            "đến cơ sở y tế khi có triệu chứng.",
+            "sources": [
+                "https://moh.gov.vn/",
+                "https://www.who.int/news-room/fact-sheets/detail/influenza-(seasonal)",
+            ],
+        },
+    ),
+    (
+        1,
+        "verifier.hcm@tingia.local",
+        "lead.hcm@tingia.local",
+        "fraud",
+        {
+            "title": "Tin nhắn mạo danh Ngân hàng Nhà nước yêu cầu cập nhật sinh trắc học",
+            "summary": "Ngân hàng Nhà nước không gửi tin nhắn kèm đường dẫn yêu cầu xác thực "
+            "tài khoản.",
+            "explanation": "Kẻ gian gửi tin nhắn mạo danh Ngân hàng Nhà nước, đe dọa khóa tài "
+            "khoản nếu không cập nhật sinh trắc học trong 24 giờ, kèm đường dẫn tới một trang "
+            "web giả. Trang này yêu cầu nhập tên đăng nhập, mật khẩu và mã OTP, rồi dùng "
+            "chúng để chuyển tiền khỏi tài khoản của nạn nhân.",
+            "advice": "Không bấm vào đường dẫn trong tin nhắn lạ. Chỉ cập nhật sinh trắc học "
+            "trong ứng dụng chính thức của ngân hàng hoặc tại quầy giao dịch. Không đưa mã OTP "
+            "cho bất kỳ ai. Nếu đã lỡ nhập thông tin, gọi ngay tổng đài ngân hàng để khóa tài "
+            "khoản và báo cho cơ quan công an.",
+            "sources": ["https://www.sbv.gov.vn/"],
+        },
+    ),
+]
+
 REPORTER_PREFIXES = [
     "Mọi người ơi tin này có thật không? ",
     "Nhóm Zalo của khu phố tôi đang chia sẻ cái này: ",
@@ -149,16 +203,13 @@ REPORTER_SUFFIXES = [" Mong trung tâm kiểm tra giúp.", " Bà con cẩn thậ
 
 @dataclass
 class DemoSummary:
-    """What seed_demo added, and the reports still to hand to the worker."""
+    """What seed_demo added."""
 
     staff: list[str] = field(default_factory=list)
     report_ids: list[int] = field(default_factory=list)
+    processed: int = 0
+    published: list[str] = field(default_factory=list)
     skipped: bool = False
-
-    def enqueue(self) -> None:
-        """Queue the new reports (after commit); Redis down just leaves them for the sweeper."""
-        for report_id in self.report_ids:
-            enqueue_report(report_id)
 
     def describe(self) -> str:
         """A summary for the terminal, with the demo logins."""
@@ -167,6 +218,9 @@ class DemoSummary:
             if self.skipped
             else f"demo reports added: {len(self.report_ids)}"
         ]
+        if self.processed:
+            lines.append(f"demo reports grouped into cases: {self.processed}")
+        lines += [f"demo publication: {line}" for line in self.published]
         lines.append(f"demo logins (password for all: {DEMO_PASSWORD}):")
         lines += [f"  {email:34} {role:9} {where}" for email, role, where in self.staff]
         return "\n".join(lines)
@@ -190,7 +244,8 @@ def _variant(text: str, link: str | None, index: int, rng: random.Random) -> tup
 
 
 def seed_demo() -> DemoSummary:
-    """Create demo staff and reports unless they exist (flushed; the caller commits)."""
+    """Create what is missing of the demo: staff, reports (grouped), publications (flushed; the
+    caller commits). Running it again adds nothing."""
     summary = DemoSummary()
     for email, role, province_code, name in DEMO_STAFF:
         centre = centre_for_province(province_code) if province_code else national_centre()
@@ -199,9 +254,19 @@ def seed_demo() -> DemoSummary:
         summary.staff.append((email, role, centre.name))
     if db_has_demo_reports():
         summary.skipped = True
-        return summary
+    else:
+        _add_demo_reports(summary)
+    summary.processed = _process_demo_reports()
+    if db.session.scalar(select(Verdict.id).limit(1)) is None:
+        summary.published = _publish_demo_examples()
+    return summary
+
+
+def _add_demo_reports(summary: DemoSummary) -> None:
     rng = random.Random(2026)
-    for text, link, platform, hint, provinces, count in STORIES:
+    now = utcnow()
+    for story, (text, link, platform, hint, provinces, count) in enumerate(STORIES):
+        first_seen = now - timedelta(hours=STORY_AGES_HOURS[story])
         for index in range(count):
             content, url = _variant(text, link, index, rng)
             fields = ReportInput(
@@ -216,8 +281,55 @@ def seed_demo() -> DemoSummary:
                 contact_consent=index % 3 == 0,
                 source="demo",
             )
-            summary.report_ids.append(accept_report(fields, []).id)
-    return summary
+            report = accept_report(fields, [])
+            # Later copies arrive over the following hours, all before now.
+            report.created_at = first_seen + (now - first_seen) * index / (count + 1)
+            summary.report_ids.append(report.id)
+
+
+def _process_demo_reports() -> int:
+    """Group the demo reports not grouped yet, here and now, as the worker would."""
+    from tingia.matching.service import process_report
+
+    report_ids = db.session.scalars(
+        select(Report.id)
+        .where(Report.source == "demo", Report.processed_at.is_(None))
+        .order_by(Report.created_at, Report.id)
+    ).all()
+    for report_id in report_ids:
+        process_report(report_id)
+    return len(report_ids)
+
+
+def _publish_demo_examples() -> list[str]:
+    """Draft and publish the demo verdict and warning through the workflow, as staff would."""
+    from tingia.triage import service
+    from tingia.triage.service import WorkflowError
+
+    done = []
+    for story, author_email, publisher_email, category, content in DEMO_PUBLICATIONS:
+        # The first copy of a story is sent unchanged (see _variant).
+        report = db.session.scalar(
+            select(Report)
+            .where(Report.source == "demo", Report.content == STORIES[story][0])
+            .order_by(Report.id)
+            .limit(1)
+        )
+        author, publisher = find_user_by_email(author_email), find_user_by_email(publisher_email)
+        if report is None or report.case is None or author is None or publisher is None:
+            continue
+        case = report.case
+        try:
+            service.assign(case, author.id, author)
+            service.triage(case, category, author)
+            service.save_publication(case, content, author)
+            verdict = service.publish(case, publisher)
+        except WorkflowError as error:  # someone already worked on this case: leave it
+            done.append(f"case #{case.id} skipped ({error})")
+            continue
+        path = "verdicts" if verdict.kind == "verdict" else "warnings"
+        done.append(f"case #{case.id}: /{path}/{verdict.slug}")
+    return done
 
 
 def db_has_demo_reports() -> bool:

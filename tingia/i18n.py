@@ -51,6 +51,38 @@ RATING_LABELS = {
     "inconclusive": _l("Inconclusive"),
 }
 
+PUBLICATION_STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "published": _l("Published"),
+    "withdrawn": _l("Withdrawn"),
+}
+ROLE_LABELS = {"verifier": _l("Verifier"), "lead": _l("Lead"), "admin": _l("Administrator")}
+# The history of a case (CaseEvent.action).
+EVENT_LABELS = {
+    "case_opened": _l("Case opened"),
+    "report_added": _l("Report added"),
+    "report_moved_in": _l("Report moved in"),
+    "report_moved_out": _l("Report moved out"),
+    "case_merged_in": _l("Another case merged in"),
+    "case_merged_away": _l("Merged into another case"),
+    "case_emptied": _l("Case emptied and closed"),
+    "suggestion_confirmed": _l("Suggestion confirmed"),
+    "suggestion_rejected": _l("Suggestion rejected"),
+    "assigned": _l("Assigned"),
+    "triaged": _l("Triaged"),
+    "closed": _l("Closed"),
+    "reopened": _l("Reopened"),
+    "escalated": _l("Escalated to the national centre"),
+    "centre_changed": _l("Moved to another centre"),
+    "note": _l("Note"),
+    "image_made_public": _l("Image made publishable"),
+    "image_made_private": _l("Image made private"),
+    "verdict_drafted": _l("Verdict drafted"),
+    "verdict_edited": _l("Verdict edited"),
+    "published": _l("Published"),
+    "unpublished": _l("Unpublished"),
+}
+
 
 def template_helpers() -> dict[str, Any]:
     """Names every template can use."""
@@ -63,4 +95,7 @@ def template_helpers() -> dict[str, Any]:
         "report_status_labels": REPORT_STATUS_LABELS,
         "case_status_labels": CASE_STATUS_LABELS,
         "rating_labels": RATING_LABELS,
+        "publication_status_labels": PUBLICATION_STATUS_LABELS,
+        "role_labels": ROLE_LABELS,
+        "event_labels": EVENT_LABELS,
     }

@@ -48,11 +48,14 @@ def process_job_id(report_id: int) -> str:
 def enqueue_report(report_id: int) -> bool:
     """Queue processing of a committed report; False (and logged) if Redis is unreachable."""
     config = current_app.config
+    job_id = process_job_id(report_id)
     try:
-        get_queue().enqueue(
+        queue = get_queue()
+        queue.failed_job_registry.remove(job_id)  # a report enqueued again starts afresh
+        queue.enqueue(
             PROCESS_REPORT,
             report_id,
-            job_id=process_job_id(report_id),
+            job_id=job_id,
             job_timeout=config["JOB_TIMEOUT"],
             retry=Retry(max=config["JOB_RETRIES"], interval=config["JOB_RETRY_INTERVALS"])
             if config["JOB_RETRIES"]
@@ -81,6 +84,12 @@ def sweep_unprocessed(older_than_seconds: int | None = None) -> int:
     if older_than_seconds is None:
         older_than_seconds = current_app.config["SWEEP_AFTER_SECONDS"]
     cutoff = utcnow() - timedelta(seconds=older_than_seconds)
+    try:
+        # A job whose worker died (killed, machine lost) stays "started" until its heartbeat
+        # expires; RQ's cleanup then marks it failed, so it is re-enqueued below.
+        get_queue().started_job_registry.cleanup()
+    except RedisError as error:
+        log.warning("could not clean up abandoned jobs: %s", error)
     report_ids = db.session.scalars(
         select(Report.id)
         .where(Report.processed_at.is_(None), Report.created_at <= cutoff)

@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from flask import current_app
+from flask import Response, current_app, send_file
 
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 
@@ -44,3 +44,11 @@ def image_path(storage_key: str) -> Path:
 def read_image(storage_key: str) -> bytes:
     """The bytes of a stored image."""
     return image_path(storage_key).read_bytes()
+
+
+def send_image(storage_key: str, content_type: str, public: bool = False) -> Response:
+    """A response serving a stored image: cacheable when public, never cached otherwise."""
+    response = send_file(image_path(storage_key), mimetype=content_type)
+    response.headers["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from tingia.api import cases, openapi, reports  # noqa: E402,F401  (routes register on bp)
+from tingia.api import cases, openapi, reports, workflow  # noqa: E402,F401  (routes on bp)

@@ -34,4 +34,5 @@ def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
         g.api_user = user
         return view(*args, **kwargs)
 
+    wrapper.requires_token = True  # type: ignore[attr-defined]  (lets tests list staff routes)
     return wrapper

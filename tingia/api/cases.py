@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request, send_file
+from flask import request
 from sqlalchemy.orm import selectinload
 
 from tingia import storage
@@ -75,8 +75,4 @@ def get_case(case_id: int):
 def get_attachment_image(attachment_id: int):
     """The stored image, for staff who may see its report."""
     attachment = get_attachment_or_404(current_api_user(), attachment_id)
-    response = send_file(
-        storage.image_path(attachment.storage_key), mimetype=attachment.content_type
-    )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return storage.send_image(attachment.storage_key, attachment.content_type)

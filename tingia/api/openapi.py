@@ -11,7 +11,16 @@ from typing import Any
 from flask import url_for
 
 from tingia.api import bp
-from tingia.models import CASE_STATUSES, CATEGORIES, CATEGORY_HINTS, PLATFORMS, REPORT_STATUSES
+from tingia.models import (
+    CASE_STATUSES,
+    CATEGORIES,
+    CATEGORY_HINTS,
+    PLATFORMS,
+    PUBLICATION_KINDS,
+    PUBLICATION_STATUSES,
+    RATINGS,
+    REPORT_STATUSES,
+)
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -43,6 +52,121 @@ REPORT_FIELDS: dict[str, Any] = {
         "description": "Required when any contact field is given: the citizen agrees to be "
         "contacted about this report.",
     },
+}
+
+URI = {"type": "string", "format": "uri"}
+NULLABLE_DATE_TIME = {**DATE_TIME, "nullable": True}
+
+OUTCOME: dict[str, Any] = {
+    "type": "object",
+    "description": "What came of the report: the published verdict or fraud warning, or a "
+    "neutral explanation when the case was closed; null while it is being handled.",
+    "required": ["kind"],
+    "properties": {
+        "kind": {"type": "string", "enum": [*PUBLICATION_KINDS, "closed"]},
+        "rating": {"type": "string", "enum": [*RATINGS, None], "nullable": True},
+        "title": NULLABLE_STRING,
+        "url": {**URI, "nullable": True, "description": "The public page."},
+        "message": NULLABLE_STRING,
+    },
+}
+
+STAFF_VERDICT: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "case_id", "kind", "status", "title"],
+    "properties": {
+        "id": {"type": "integer"},
+        "case_id": {"type": "integer"},
+        "kind": {"type": "string", "enum": list(PUBLICATION_KINDS)},
+        "status": {"type": "string", "enum": list(PUBLICATION_STATUSES)},
+        "rating": {"type": "string", "enum": [*RATINGS, None], "nullable": True},
+        "title": {"type": "string"},
+        "claim": {"type": "string"},
+        "summary": {"type": "string"},
+        "explanation": {"type": "string"},
+        "advice": {"type": "string"},
+        "sources": {"type": "array", "items": URI},
+        "author": {"type": "string", "description": "Email of whoever wrote it last."},
+        "published_by": NULLABLE_STRING,
+        "published_at": NULLABLE_DATE_TIME,
+        "unpublished_at": NULLABLE_DATE_TIME,
+        "unpublish_reason": NULLABLE_STRING,
+        "url": {**URI, "nullable": True, "description": "Public page, while published."},
+    },
+}
+
+CLAIM_REVIEW: dict[str, Any] = {
+    "type": "object",
+    "description": "schema.org ClaimReview (https://schema.org/ClaimReview).",
+    "required": [
+        "@context",
+        "@type",
+        "url",
+        "claimReviewed",
+        "datePublished",
+        "author",
+        "reviewRating",
+        "itemReviewed",
+    ],
+    "properties": {
+        "@context": {"type": "string", "enum": ["https://schema.org"]},
+        "@type": {"type": "string", "enum": ["ClaimReview"]},
+        "url": URI,
+        "headline": {"type": "string"},
+        "claimReviewed": {"type": "string"},
+        "datePublished": {"type": "string", "format": "date"},
+        "inLanguage": {"type": "string"},
+        "author": {
+            "type": "object",
+            "required": ["@type", "name"],
+            "properties": {
+                "@type": {"type": "string", "enum": ["Organization"]},
+                "name": {"type": "string"},
+                "url": URI,
+            },
+        },
+        "reviewRating": {
+            "type": "object",
+            "required": ["@type", "ratingValue", "bestRating", "worstRating", "alternateName"],
+            "properties": {
+                "@type": {"type": "string", "enum": ["Rating"]},
+                "ratingValue": {"type": "integer", "minimum": 1, "maximum": 5},
+                "bestRating": {"type": "integer"},
+                "worstRating": {"type": "integer"},
+                "alternateName": {"type": "string", "example": "Tin giả"},
+            },
+        },
+        "itemReviewed": {
+            "type": "object",
+            "required": ["@type"],
+            "properties": {
+                "@type": {"type": "string", "enum": ["Claim"]},
+                "datePublished": {"type": "string", "format": "date"},
+                "appearance": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {"@type": {"type": "string"}, "url": URI},
+                    },
+                },
+            },
+        },
+    },
+}
+
+# A case as listed and in detail: the detail has the reports in full instead of their codes.
+CASE_REQUIRED = ["id", "status", "category", "province", "report_count", "reports"]
+CASE_FIELDS: dict[str, Any] = {
+    "id": {"type": "integer"},
+    "status": {"type": "string", "enum": list(CASE_STATUSES)},
+    "category": {"type": "string", "enum": [*CATEGORIES, None], "nullable": True},
+    "province": {**NULLABLE_STRING, "description": "null for the national centre"},
+    "centre": {"type": "string"},
+    "report_count": {"type": "integer"},
+    "assignee": NULLABLE_STRING,
+    "first_seen": DATE_TIME,
+    "last_seen": DATE_TIME,
+    "url": URI,
 }
 
 SCHEMAS: dict[str, Any] = {
@@ -99,6 +223,7 @@ SCHEMAS: dict[str, Any] = {
             "processed_at": {**DATE_TIME, "nullable": True},
             "status_url": {"type": "string", "format": "uri"},
             "page_url": {"type": "string", "format": "uri"},
+            "outcome": {**OUTCOME, "nullable": True},
         },
     },
     "Attachment": {
@@ -146,29 +271,122 @@ SCHEMAS: dict[str, Any] = {
     },
     "CaseSummary": {
         "type": "object",
-        "required": ["id", "status", "category", "province", "report_count", "reports"],
+        "required": CASE_REQUIRED,
+        "properties": {
+            **CASE_FIELDS,
+            "reports": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Tracking codes of the case's reports.",
+            },
+        },
+    },
+    "Suggestion": {
+        "type": "object",
+        "required": ["id", "report_id", "tracking_code", "score", "basis", "status"],
         "properties": {
             "id": {"type": "integer"},
-            "status": {"type": "string", "enum": list(CASE_STATUSES)},
-            "category": {"type": "string", "enum": list(CATEGORIES), "nullable": True},
-            "province": {**NULLABLE_STRING, "description": "null for the national centre"},
-            "centre": {"type": "string"},
-            "report_count": {"type": "integer"},
-            "reports": {"type": "array", "items": {"type": "string"}},
-            "assignee": NULLABLE_STRING,
-            "first_seen": DATE_TIME,
-            "last_seen": DATE_TIME,
-            "url": {"type": "string", "format": "uri"},
+            "report_id": {"type": "integer"},
+            "tracking_code": {"type": "string"},
+            "score": {"type": "number"},
+            "basis": {"type": "string"},
+            "status": {"type": "string", "enum": ["pending", "confirmed", "rejected"]},
         },
     },
     "CaseDetail": {
-        "allOf": [
-            _ref("CaseSummary"),
-            {
-                "type": "object",
-                "properties": {"reports": {"type": "array", "items": _ref("StaffReport")}},
+        "type": "object",
+        "required": CASE_REQUIRED,
+        "properties": {
+            **CASE_FIELDS,
+            "reports": {"type": "array", "items": _ref("StaffReport")},
+            "category_reason": NULLABLE_STRING,
+            "action_taken": NULLABLE_STRING,
+            "escalated_at": NULLABLE_DATE_TIME,
+            "merged_into": {"type": "integer", "nullable": True},
+            "suggestions": {
+                "type": "array",
+                "items": _ref("Suggestion"),
+                "description": "Pending suggestions whose report the user may see.",
             },
-        ]
+            "verdict": {**STAFF_VERDICT, "nullable": True},
+        },
+    },
+    "StaffVerdict": STAFF_VERDICT,
+    "TriageInput": {
+        "type": "object",
+        "required": ["category"],
+        "properties": {
+            "category": {"type": "string", "enum": list(CATEGORIES)},
+            "reason": {"type": "string", "description": "Required for out_of_scope."},
+        },
+    },
+    "AssignInput": {
+        "type": "object",
+        "description": 'Either user_id or email; {"user_id": null} unassigns.',
+        "properties": {
+            "user_id": {"type": "integer", "nullable": True},
+            "email": {"type": "string", "format": "email"},
+        },
+    },
+    "VerdictInput": {
+        "type": "object",
+        "required": ["rating", "title", "summary", "explanation", "sources"],
+        "properties": {
+            "rating": {"type": "string", "enum": list(RATINGS)},
+            "title": {"type": "string", "maxLength": 300},
+            "claim": {"type": "string", "description": "The claim as checked; default: title."},
+            "summary": {"type": "string"},
+            "explanation": {"type": "string"},
+            "sources": {"type": "array", "minItems": 1, "maxItems": 20, "items": URI},
+        },
+    },
+    "WarningInput": {
+        "type": "object",
+        "required": ["title", "explanation", "advice"],
+        "properties": {
+            "title": {"type": "string", "maxLength": 300},
+            "summary": {"type": "string"},
+            "explanation": {"type": "string", "description": "How the scam works."},
+            "advice": {"type": "string", "description": "How to protect oneself."},
+            "sources": {"type": "array", "maxItems": 20, "items": URI},
+        },
+    },
+    "ReasonInput": {
+        "type": "object",
+        "required": ["reason"],
+        "properties": {"reason": {"type": "string"}},
+    },
+    "MergeInput": {
+        "type": "object",
+        "required": ["case_id"],
+        "properties": {
+            "case_id": {"type": "integer", "description": "The case merged INTO this one."}
+        },
+    },
+    "ClaimReview": CLAIM_REVIEW,
+    "PublicVerdict": {
+        "type": "object",
+        "required": ["id", "url", "rating", "title", "published_at", "province", "claim_review"],
+        "properties": {
+            "id": {"type": "integer"},
+            "url": URI,
+            "rating": {"type": "string", "enum": list(RATINGS)},
+            "title": {"type": "string"},
+            "claim": {"type": "string"},
+            "summary": {"type": "string"},
+            "published_at": DATE_TIME,
+            "province": {**NULLABLE_STRING, "description": "null for the national centre"},
+            "centre": {"type": "string"},
+            "claim_review": _ref("ClaimReview"),
+        },
+    },
+    "VerdictList": {
+        "type": "object",
+        "required": ["items", "next"],
+        "properties": {
+            "items": {"type": "array", "items": _ref("PublicVerdict")},
+            "next": {"type": "string", "format": "uri", "nullable": True},
+        },
     },
     "CaseList": {
         "type": "object",
@@ -194,6 +412,33 @@ CODE_PARAM = {"name": "code", "in": "path", "required": True, "schema": {"type":
 
 def _id_param(name: str) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+ACTION_ERRORS = {
+    "401": _error("No valid token."),
+    "403": _error("The user's role does not allow this action."),
+    "404": _error("No such case (or report, suggestion) in the user's scope."),
+    "409": _error("Not allowed in the case's current state; the message says why."),
+    "422": _error("Invalid fields; `fields` names them."),
+}
+
+
+def _case_action(operation_id: str, summary: str, body: str | None, answer: str) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "operationId": operation_id,
+        "summary": summary,
+        "security": BEARER,
+        "parameters": [_id_param("case_id")],
+        "responses": {"200": _json(_ref(answer), "Done."), **ACTION_ERRORS},
+    }
+    if body is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": _ref(body)}},
+        }
+    if operation_id in ("saveVerdict", "saveWarning"):
+        operation["responses"]["201"] = _json(_ref(answer), "Draft created.")
+    return operation
 
 
 PATHS: dict[str, Any] = {
@@ -266,6 +511,87 @@ PATHS: dict[str, Any] = {
                 "200": _json(_ref("CaseDetail"), "The case."),
                 "401": _error("No valid token."),
                 "404": _error("No such case in the user's scope."),
+            },
+        }
+    },
+    **{
+        f"/cases/{{case_id}}/{action}": {"post": _case_action(*spec)}
+        for action, spec in {
+            "triage": (
+                "triageCase",
+                "Triage a case (out_of_scope needs a reason and closes it)",
+                "TriageInput",
+                "CaseDetail",
+            ),
+            "assign": ("assignCase", "Assign a case to a colleague", "AssignInput", "CaseDetail"),
+            "verdict": (
+                "saveVerdict",
+                "Write or replace the draft verdict of a verifiable case (201 when new)",
+                "VerdictInput",
+                "StaffVerdict",
+            ),
+            "warning": (
+                "saveWarning",
+                "Write or replace the draft fraud warning of a fraud case (201 when new)",
+                "WarningInput",
+                "StaffVerdict",
+            ),
+            "publish": (
+                "publishCase",
+                "Publish the draft: leads and admins, not its author (unless the centre's "
+                "only lead)",
+                None,
+                "StaffVerdict",
+            ),
+            "unpublish": (
+                "unpublishCase",
+                "Withdraw the publication (leads and admins)",
+                "ReasonInput",
+                "StaffVerdict",
+            ),
+            "merge": (
+                "mergeCase",
+                "Merge another case into this one",
+                "MergeInput",
+                "CaseDetail",
+            ),
+        }.items()
+    },
+    "/cases/{case_id}/reports/{report_id}/split": {
+        "post": {
+            "operationId": "splitReport",
+            "summary": "Move a report of this case into a new case; answers the new case",
+            "security": BEARER,
+            "parameters": [_id_param("case_id"), _id_param("report_id")],
+            "responses": {
+                "201": _json(_ref("CaseDetail"), "The new case."),
+                **ACTION_ERRORS,
+            },
+        }
+    },
+    **{
+        f"/cases/{{case_id}}/suggestions/{{suggestion_id}}/{decision}": {
+            "post": {
+                "operationId": f"{decision}Suggestion",
+                "summary": summary,
+                "security": BEARER,
+                "parameters": [_id_param("case_id"), _id_param("suggestion_id")],
+                "responses": {"200": _json(_ref("CaseDetail"), "The case."), **ACTION_ERRORS},
+            }
+        }
+        for decision, summary in (
+            ("confirm", "The suggested report belongs to this case: move it in"),
+            ("reject", "The suggested report does not belong to this case"),
+        )
+    },
+    "/verdicts": {
+        "get": {
+            "operationId": "listVerdicts",
+            "summary": "Published verdicts, newest first, with their schema.org ClaimReview",
+            "parameters": PAGING,
+            "responses": {
+                "200": _json(_ref("VerdictList"), "A page of verdicts."),
+                "422": _error("Invalid paging parameter."),
             },
         }
     },

@@ -7,6 +7,7 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from tingia.database import utcnow
@@ -21,6 +22,10 @@ MIN_PASSWORD_LENGTH = 10
 
 class AccountError(ValueError):
     """A request about accounts that breaks a rule; the message says which."""
+
+
+class AccountForbidden(AccountError):
+    """The acting user may not manage this account."""
 
 
 def hash_password(password: str) -> str:
@@ -97,3 +102,34 @@ def user_for_token(token: str) -> User | None:
 def revoke_api_token(api_token: ApiToken) -> None:
     """Make a token unusable from now on."""
     api_token.revoked_at = api_token.revoked_at or utcnow()
+
+
+def may_manage(actor: User, target: User) -> bool:
+    """Admins manage every account; a lead manages the verifiers of their own centre."""
+    if actor.role == "admin":
+        return True
+    return (
+        actor.role == "lead" and target.role == "verifier" and target.centre_id == actor.centre_id
+    )
+
+
+def set_active(target: User, active: bool, actor: User) -> None:
+    """Deactivate (sign-ins and tokens stop working at once) or reactivate an account."""
+    if not may_manage(actor, target):
+        raise AccountForbidden(_l("You may not manage this account"))
+    if target.id == actor.id:
+        raise AccountError(_l("You cannot deactivate your own account"))
+    target.active = active
+
+
+def update_user(target: User, role: str, centre: Centre, actor: User) -> None:
+    """Admins: change an account's role or centre."""
+    if actor.role != "admin":
+        raise AccountForbidden(_l("Only admins change roles and centres"))
+    if role not in ROLES:
+        raise AccountError(_l("Unknown role."))
+    if target.id == actor.id and role != actor.role:
+        raise AccountError(_l("You cannot change your own role"))
+    if role == "admin" and not centre.is_national:
+        raise AccountError(_l("Admins belong to the national centre."))
+    target.role, target.centre = role, centre

@@ -18,15 +18,11 @@ bp = Blueprint("auth", __name__)
 
 def _safe_next(target: str | None) -> str:
     """Only follow `next` within this site, never to another host."""
-    if target and not urlsplit(target).netloc and target.startswith("/"):
+    # Browsers read "//host" and "/\\host" as another host.
+    local = target and target.startswith("/") and not target.startswith(("//", "/\\"))
+    if local and not urlsplit(target).netloc:
         return target
-    return url_for("staff.queue") if "staff" in _endpoints() else "/"
-
-
-def _endpoints() -> set[str]:
-    from flask import current_app
-
-    return set(current_app.blueprints)
+    return url_for("staff.queue")
 
 
 @bp.route("/login", methods=["GET", "POST"])

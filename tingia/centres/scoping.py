@@ -11,7 +11,7 @@ from flask import abort
 from sqlalchemy import Select, or_, select
 
 from tingia.extensions import db
-from tingia.models import Attachment, Case, Centre, Report, User
+from tingia.models import ApiToken, Attachment, Case, CaseSuggestion, Centre, Report, User
 
 
 def scoped_cases(user: User) -> Select[tuple[Case]]:
@@ -84,3 +84,42 @@ def national_centre() -> Centre:
     if centre is None:
         raise RuntimeError("no national centre: run `flask seed` first")
     return centre
+
+
+def scoped_users(user: User) -> Select[tuple[User]]:
+    """A query of the staff accounts the user may see: their centre's, or all for admins."""
+    query = select(User)
+    if user.role != "admin":
+        query = query.where(User.centre_id == user.centre_id)
+    return query
+
+
+def get_user_or_404(user: User, user_id: int) -> User:
+    """A staff account the user may see; 404 otherwise."""
+    found = db.session.scalar(scoped_users(user).where(User.id == user_id))
+    if found is None:
+        abort(404)
+    return found
+
+
+def get_suggestion_or_404(user: User, case: Case, suggestion_id: int) -> CaseSuggestion:
+    """A suggestion for this case whose report the user may see; 404 otherwise."""
+    suggestion = db.session.get(CaseSuggestion, suggestion_id)
+    if suggestion is None or suggestion.case_id != case.id:
+        abort(404)
+    get_report_or_404(user, suggestion.report_id)
+    return suggestion
+
+
+def get_token_or_404(user: User, token_id: int) -> ApiToken:
+    """An API token of the user, or of an account the user manages; 404 otherwise."""
+    from tingia.auth.service import may_manage
+
+    token = db.session.get(ApiToken, token_id)
+    if token is None:
+        abort(404)
+    if token.user_id != user.id:
+        owner = get_user_or_404(user, token.user_id)
+        if not may_manage(user, owner):
+            abort(404)
+    return token

@@ -9,6 +9,7 @@ from tingia.extensions import db, limiter
 from tingia.intake.forms import ReportForm, TrackForm
 from tingia.intake.service import accept_report, find_report_by_code, report_input_from_form
 from tingia.jobs import enqueue_report
+from tingia.publishing.service import public_outcome
 
 bp = Blueprint("intake", __name__)
 
@@ -51,5 +52,8 @@ def track(code: str):
     if found.tracking_code != code:
         return redirect(url_for("intake.track", code=found.tracking_code, **request.args))
     return render_template(
-        "intake/track.html", report=found, just_submitted=request.args.get("new") == "1"
+        "intake/track.html",
+        report=found,
+        outcome=public_outcome(found),
+        just_submitted=request.args.get("new") == "1",
     )

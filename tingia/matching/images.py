@@ -17,8 +17,15 @@ try:  # PDQ is optional: without it, photos are compared with pHash and dHash on
     import pdqhash
 except ImportError:  # pragma: no cover - depends on the environment
     pdqhash = None
+try:  # Without pytesseract (or the tesseract binary) screenshots are simply not read.
+    import pytesseract
+except ImportError:  # pragma: no cover - depends on the environment
+    pytesseract = None
 
 log = logging.getLogger(__name__)
+
+# Bump when a change here changes fingerprints, so stored ones (and bench caches) are redone.
+FINGERPRINT_VERSION = 2
 
 # Largest image accepted, in pixels (a 12000 x 8000 phone panorama is 96 MP; screenshots are
 # ~3 MP). Checked from the header before decoding so a decompression bomb is never decoded.
@@ -74,19 +81,6 @@ def pdq_distance(a: str, b: str) -> int:
     return (int(a, 16) ^ int(b, 16)).bit_count()
 
 
-def phash_band_keys(phash: int) -> list[int]:
-    """Index keys of a pHash: its 8 bytes tagged with their position.
-
-    By the pigeonhole principle two hashes within Hamming distance 7 share at least one byte in
-    the same position, so looking these keys up finds every close photo; the scorer then checks
-    the real distances. Keys are tagged (0x1F << 56) so they cannot collide with small ints.
-    """
-    value = to_unsigned(phash)
-    return [
-        to_signed((0x1F << 56) | (band << 8) | ((value >> (8 * band)) & 0xFF)) for band in range(8)
-    ]
-
-
 def sniff_image_type(data: bytes) -> str | None:
     """MIME type from the magic bytes: image/jpeg, image/png, image/webp, or None."""
     if data.startswith(b"\xff\xd8\xff"):
@@ -133,19 +127,22 @@ def _decode(data: bytes) -> Image.Image:
 def _trim_border(img: Image.Image) -> Image.Image:
     """Remove a frame or a caption band from the edges, so the copy hashes like the original.
 
-    A side is trimmed only if its outermost line is one flat colour (95% of pixels within 8
-    levels); rows (columns) are then removed while 30% of their pixels still have that colour:
-    a frame is fully that colour, a caption band is except for the letters. At most 30% of the
-    image is removed per side.
+    A side is trimmed only if its outermost line is one flat, neutral light or dark colour
+    (95% of pixels within 8 levels of a white, black or grey): frames and caption bands are,
+    while a flat coloured area of a photo is not trimmed (after heavy JPEG compression such an
+    area can turn perfectly flat in one copy and not in another). Rows (columns) are then
+    removed while 30% of their pixels keep that colour (a caption band is that colour except
+    for its letters), at most 30% of the image per side.
     """
     rgb = np.asarray(img, dtype=np.int16)
     h, w = rgb.shape[:2]
 
     def depth(lines: np.ndarray) -> int:
         """How many leading lines (axis 0) belong to a flat band of the first line's colour."""
-        close = np.abs(lines - np.median(lines[0], axis=0)).max(axis=2) <= 8
-        # The outermost line of a frame or band is one flat colour; a photo's edge is not.
-        if close[0].mean() < 0.95:
+        colour = np.median(lines[0], axis=0)
+        neutral = colour.max() - colour.min() <= 24 and (colour.min() >= 190 or colour.max() <= 60)
+        close = np.abs(lines - colour).max(axis=2) <= 8
+        if not neutral or close[0].mean() < 0.95:
             return 0
         banded = close.mean(axis=1) >= 0.3
         limit = int(len(lines) * 0.3)
@@ -161,36 +158,59 @@ def _trim_border(img: Image.Image) -> Image.Image:
     return img.crop((left, top, w - right, h - bottom))
 
 
-def _text_layout(gray: np.ndarray) -> tuple[float, int, bool]:
-    """(background fraction, text line count, dark background) of a grayscale image."""
+def _background_level(gray: np.ndarray) -> int:
+    """Most common grey level (histogram smoothed over 9 levels against JPEG noise)."""
     hist = np.bincount(gray.ravel(), minlength=256)
-    background = int(np.argmax(np.convolve(hist, np.ones(9), mode="same")))
-    bg_fraction = float(np.mean(np.abs(gray.astype(np.int16) - background) <= 12))
-    ink = np.abs(gray.astype(np.int16) - background) > 60
-    row_ink = ink.mean(axis=1)
-    text_rows = (row_ink > 0.01) & (row_ink < 0.6)
-    # A text line is a run of inked rows followed by blank rows (the gap between lines).
-    starts = np.flatnonzero(text_rows[1:] & ~text_rows[:-1])
-    return bg_fraction, int(starts.size), background < 100
+    return int(np.argmax(np.convolve(hist, np.ones(9), mode="same")))
+
+
+def _text_layout(gray: np.ndarray) -> tuple[float, int]:
+    """(background fraction, text line count) of a grayscale image.
+
+    Ink is a pixel far (> 80 levels) from the background level. A text line is a short band
+    of inked rows between rows without any ink, crossing many letters (a row with at least 12
+    ink/background alternations); the edge of a shape in a photo has few alternations, and a
+    shape is a tall band.
+    """
+    distance = np.abs(gray.astype(np.int16) - _background_level(gray))
+    bg_fraction = float(np.mean(distance <= 12))
+    ink = distance > 80
+    inked = ink.any(axis=1)
+    lettered = np.count_nonzero(ink[:, 1:] != ink[:, :-1], axis=1) >= 12
+    # Bands of consecutive inked rows: [start, end) from the edges of the inked mask.
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], inked.astype(np.int8), [0]))))
+    max_height = max(4, gray.shape[0] // 15)
+    lines = sum(
+        1
+        for start, end in zip(edges[::2], edges[1::2], strict=True)
+        if end - start <= max_height and lettered[start:end].any()
+    )
+    return bg_fraction, lines
 
 
 def is_text_heavy(img: Image.Image) -> bool:
-    """Whether an image is a screenshot of text: mostly flat background and many text lines."""
-    small = img.convert("L")
+    """Whether an image is a screenshot of text: a flat neutral background and text lines.
+
+    Post, chat and message screenshots have a white, grey or near-black background over half
+    the image and at least 5 text lines; a photo with a large flat area has a coloured one.
+    """
+    small = img.copy()
     small.thumbnail((400, 1600))
-    bg_fraction, lines, _ = _text_layout(np.asarray(small))
-    return bg_fraction >= 0.55 and lines >= 6
+    gray = np.asarray(small.convert("L"))
+    bg_fraction, lines = _text_layout(gray)
+    if bg_fraction < 0.5 or lines < 5:
+        return False
+    rgb = np.asarray(small.convert("RGB"), dtype=np.int16)
+    level = np.bincount(gray.ravel(), minlength=256).argmax()
+    colour = np.median(rgb[np.abs(gray.astype(np.int16) - level) <= 4], axis=0)
+    return bool(colour.max() - colour.min() <= 40)
 
 
 def ocr_image(img: Image.Image) -> str:
     """Text read by Tesseract from a screenshot; "" if Tesseract is unavailable or fails."""
     global _ocr_warned
-    try:
-        import pytesseract
-    except ImportError:  # pragma: no cover - pytesseract is a dependency
-        pytesseract = None
     gray = img.convert("L")
-    if _text_layout(np.asarray(gray.resize((200, max(1, 200 * gray.height // gray.width)))))[2]:
+    if _background_level(np.asarray(gray)) < 100:
         gray = ImageOps.invert(gray)  # dark mode: Tesseract reads dark text on light best
     scale = OCR_WIDTH / gray.width
     if scale > 1.2 or scale < 0.8:

@@ -1,27 +1,38 @@
 """Candidate lookup: which stored reports could match a new one, without scanning them all.
 
 Text, URL and exact-image evidence goes through `match_keys`, an indexed table every worker on
-every machine shares. Perceptual hashes of photos are searched in a per-process numpy cache that
-is refreshed from the database (a cache rebuilt from the database, never the only copy).
+every machine shares: a lookup reads at most MAX_POSTINGS_PER_KEY rows per key, however many
+reports are stored. Perceptual hashes of photos are searched with a vectorised Hamming scan over
+a per-process numpy copy of `photo_hashes` (rebuilt from the database, never the only copy).
+
+Memory per stored report (measured with `python -m bench.matching`, README "Matching at scale"):
+- database: one `match_keys` row per key, at most 2 * MAX_INDEX_KEYS + 1 + images (text, text
+  read from screenshots, link, image digests), ~20 for a typical report; each row is stored
+  in the primary key (key, report_id) and in the report_id index;
+- each worker process: 16 bytes per stored photo (pHash + report id), nothing per text.
 """
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from functools import lru_cache
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Select, bindparam, delete, func, insert, select, union_all
 
 from tingia.extensions import db
 from tingia.matching.images import to_unsigned
 from tingia.matching.textsim import index_keys
 from tingia.matching.urls import is_content_url, url_key
-from tingia.models import Attachment, MatchKey
+from tingia.models import MatchKey, PhotoHash
 
+# Per key, only the most recent reports holding it are read: a key shared by more reports than
+# this is a common phrase (no evidence) or a story with that many reports already (its latest
+# reports are enough to find its case). This bounds a lookup whatever the index size.
+MAX_POSTINGS_PER_KEY = 100
 # How many candidate reports (most shared keys first) are scored in full.
-MAX_TEXT_CANDIDATES = 200
+MAX_TEXT_CANDIDATES = 50
 # Photos whose 64-bit pHash differ in at most this many bits are candidates (scored in full).
 PHOTO_CANDIDATE_BITS = 16
 MAX_IMAGE_CANDIDATES = 50
@@ -46,71 +57,110 @@ def keys_for(normalised_texts: list[str], canonical: str | None, sha256s: list[s
     return keys
 
 
-def store_keys(report_id: int, keys: set[int]) -> None:
-    """Replace the report's keys in the index (idempotent)."""
+def store_keys(report_id: int, keys: set[int], photo_hashes: list[int]) -> None:
+    """Replace the report's entries in the index: its keys and its photos' pHashes."""
     db.session.execute(delete(MatchKey).where(MatchKey.report_id == report_id))
+    db.session.execute(delete(PhotoHash).where(PhotoHash.report_id == report_id))
     if keys:
         db.session.execute(
             insert(MatchKey), [{"key": key, "report_id": report_id} for key in sorted(keys)]
         )
+    if photo_hashes:
+        db.session.execute(
+            insert(PhotoHash), [{"report_id": report_id, "phash": h} for h in photo_hashes]
+        )
 
 
-def candidates_by_keys(keys: set[int], exclude_report_id: int) -> list[int]:
-    """Reports sharing at least one key, those sharing most first."""
+@lru_cache(maxsize=512)
+def _lookup_statement(key_count: int) -> Select:
+    """The lookup for this many keys, built once per count (bound parameters k0, k1...).
+
+    Per key, an index range scan of its latest MAX_POSTINGS_PER_KEY reports (primary key
+    order); then a count per report over those rows only.
+    """
+    per_key = [
+        select(MatchKey.report_id)
+        .where(MatchKey.key == bindparam(f"k{i}"))
+        .order_by(MatchKey.report_id.desc())
+        .limit(MAX_POSTINGS_PER_KEY)
+        .subquery()
+        for i in range(key_count)
+    ]
+    postings = union_all(*[select(sub.c.report_id) for sub in per_key]).subquery()
+    shared = func.count().label("shared")
+    return (
+        select(postings.c.report_id, shared)
+        .group_by(postings.c.report_id)
+        .order_by(shared.desc(), postings.c.report_id.desc())
+        .limit(MAX_TEXT_CANDIDATES + 1)
+    )
+
+
+def candidates_by_keys(keys: set[int], exclude_report_id: int | None = None) -> list[int]:
+    """Reports sharing keys with these, those sharing most first (ties: most recent first)."""
     if not keys:
         return []
-    shared = func.count().label("shared")
-    rows = db.session.execute(
-        select(MatchKey.report_id, shared)
-        .where(MatchKey.key.in_(sorted(keys)), MatchKey.report_id != exclude_report_id)
-        .group_by(MatchKey.report_id)
-        .order_by(shared.desc(), MatchKey.report_id.desc())
-        .limit(MAX_TEXT_CANDIDATES)
-    ).all()
-    return [row.report_id for row in rows]
+    # Padding the key count to a multiple of 8 with NULLs (which match nothing) keeps the number
+    # of distinct statements, each compiled once per process, small.
+    slots = -(-len(keys) // 8) * 8
+    params: dict[str, int | None] = dict.fromkeys((f"k{i}" for i in range(slots)), None)
+    params.update({f"k{i}": key for i, key in enumerate(sorted(keys))})
+    found = db.session.execute(_lookup_statement(slots), params).scalars()
+    return [rid for rid in found if rid != exclude_report_id][:MAX_TEXT_CANDIDATES]
 
 
 @dataclass
 class _PhotoHashCache:
-    """pHashes of every fingerprinted photo (not screenshots), as numpy arrays."""
+    """Every row of `photo_hashes` as numpy arrays, grown in place as rows are added."""
 
-    attachment_ids: dict[int, int] = field(default_factory=dict)  # attachment id -> row
-    hashes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
-    report_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    refreshed_until: datetime | None = None
+    hashes: np.ndarray = field(default_factory=lambda: np.zeros(1024, dtype=np.uint64))
+    report_ids: np.ndarray = field(default_factory=lambda: np.zeros(1024, dtype=np.int64))
+    size: int = 0
+    last_id: int = 0
+    last_row: tuple[int, int] | None = None  # (report_id, phash) of the row with id last_id
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def _reset(self) -> None:
+        self.size, self.last_id, self.last_row = 0, 0, None
+
+    def _append(self, rows: list[tuple[int, int, int]]) -> None:
+        needed = self.size + len(rows)
+        if needed > len(self.hashes):
+            capacity = max(needed, 2 * len(self.hashes))
+            self.hashes = np.resize(self.hashes, capacity)
+            self.report_ids = np.resize(self.report_ids, capacity)
+        ids, report_ids, phashes = zip(*rows, strict=True)
+        self.hashes[self.size : needed] = [to_unsigned(h) for h in phashes]
+        self.report_ids[self.size : needed] = report_ids
+        self.size = needed
+        self.last_id, self.last_row = ids[-1], (report_ids[-1], phashes[-1])
+
     def refresh(self) -> None:
-        """Load photos fingerprinted since the last refresh (with overlap, deduplicated by id)."""
-        query = select(
-            Attachment.id, Attachment.phash, Attachment.report_id, Attachment.fingerprinted_at
-        ).where(Attachment.phash.is_not(None), Attachment.text_heavy.is_(False))
-        if self.refreshed_until is not None:
-            # Jobs commit out of order; re-reading a margin catches photos committed late.
-            query = query.where(
-                Attachment.fingerprinted_at >= self.refreshed_until - timedelta(minutes=10)
-            )
-        new_hashes, new_reports = [], []
-        latest = self.refreshed_until
-        for attachment_id, phash, report_id, fingerprinted_at in db.session.execute(query):
-            latest = max(latest, fingerprinted_at) if latest else fingerprinted_at
-            if attachment_id in self.attachment_ids:
-                continue
-            self.attachment_ids[attachment_id] = len(self.attachment_ids)
-            new_hashes.append(to_unsigned(phash))
-            new_reports.append(report_id)
-        if new_hashes:
-            self.hashes = np.concatenate([self.hashes, np.array(new_hashes, dtype=np.uint64)])
-            self.report_ids = np.concatenate(
-                [self.report_ids, np.array(new_reports, dtype=np.int64)]
-            )
-        self.refreshed_until = latest
+        """Read the rows added since the last refresh (all of them if the table was rebuilt)."""
+        if self.last_row is not None:
+            # Rows are never updated, so a different last row means the table was emptied
+            # and refilled (tests, restores): start again from nothing.
+            row = db.session.execute(
+                select(PhotoHash.report_id, PhotoHash.phash).where(PhotoHash.id == self.last_id)
+            ).first()
+            if row is None or tuple(row) != self.last_row:
+                self._reset()
+        while True:
+            rows = db.session.execute(
+                select(PhotoHash.id, PhotoHash.report_id, PhotoHash.phash)
+                .where(PhotoHash.id > self.last_id)
+                .order_by(PhotoHash.id)
+                .limit(100_000)
+            ).all()
+            if not rows:
+                return
+            self._append([tuple(row) for row in rows])
 
     def near(self, phash: int, max_bits: int, limit: int) -> list[int]:
         """Reports with a photo within `max_bits` of this pHash, nearest first."""
-        if not len(self.hashes):
+        if not self.size:
             return []
-        distances = np.bitwise_count(self.hashes ^ np.uint64(to_unsigned(phash)))
+        distances = np.bitwise_count(self.hashes[: self.size] ^ np.uint64(to_unsigned(phash)))
         hits = np.flatnonzero(distances <= max_bits)
         hits = hits[np.argsort(distances[hits], kind="stable")][:limit]
         return [int(report_id) for report_id in self.report_ids[hits]]
@@ -120,12 +170,14 @@ _photo_cache_by_engine: dict[str, _PhotoHashCache] = {}
 
 
 def _photo_cache() -> _PhotoHashCache:
-    url = str(db.engine.url)
+    url = db.engine.url.render_as_string(hide_password=False)
     return _photo_cache_by_engine.setdefault(url, _PhotoHashCache())
 
 
-def candidates_by_photo(phashes: list[int], exclude_report_id: int) -> list[int]:
+def candidates_by_photo(phashes: list[int], exclude_report_id: int | None = None) -> list[int]:
     """Reports with a photo perceptually close to one of these."""
+    if not phashes:
+        return []
     cache = _photo_cache()
     with cache.lock:
         cache.refresh()

@@ -6,12 +6,13 @@ The database edge of matching; the decisions themselves are pure functions in sc
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.exc import IntegrityError
 
 from tingia import storage
 from tingia.database import utcnow
@@ -37,18 +38,25 @@ GROUPING_LOCK_ID = 1
 
 @dataclass(frozen=True)
 class CaseMatch:
-    """The best-scoring case for a report."""
+    """The best-scoring case for a report, and the report in it that scored best."""
 
-    case: Case
+    case_id: int
+    report_id: int
     score: MatchScore
 
 
 def thresholds() -> tuple[float, float]:
-    """(auto, suggest) thresholds from config, defaulting to the measured ones."""
+    """(auto, suggest) thresholds: MATCH_AUTO_THRESHOLD / MATCH_SUGGEST_THRESHOLD, else measured."""
     config = current_app.config
-    auto = config.get("MATCH_AUTO_THRESHOLD") or DEFAULT_AUTO_THRESHOLD
-    suggest = config.get("MATCH_SUGGEST_THRESHOLD") or DEFAULT_SUGGEST_THRESHOLD
-    return float(auto), float(suggest)
+    auto = config.get("MATCH_AUTO_THRESHOLD")
+    suggest = config.get("MATCH_SUGGEST_THRESHOLD")
+    auto = DEFAULT_AUTO_THRESHOLD if auto is None else float(auto)
+    suggest = DEFAULT_SUGGEST_THRESHOLD if suggest is None else float(suggest)
+    if suggest > auto:
+        raise ValueError(
+            f"MATCH_SUGGEST_THRESHOLD ({suggest}) is above MATCH_AUTO_THRESHOLD ({auto})"
+        )
+    return auto, suggest
 
 
 def fingerprint_attachments(report: Report) -> None:
@@ -63,15 +71,22 @@ def fingerprint_attachments(report: Report) -> None:
             # Intake checked the image; a file that can't be read now is logged, not retried
             # forever: the report is still grouped on its text and link.
             log.warning("attachment %s not fingerprinted: %s", attachment.id, error)
-            attachment.text_heavy = True  # never matched on appearance
-            attachment.ocr_text = ""
-        else:
-            attachment.phash = fingerprint.phash
-            attachment.dhash = fingerprint.dhash
-            attachment.pdq = fingerprint.pdq
-            attachment.text_heavy = fingerprint.text_heavy
-            attachment.ocr_text = fingerprint.ocr_text
-        attachment.fingerprinted_at = utcnow()
+            fingerprint = None
+        store_fingerprint(attachment, fingerprint)
+
+
+def store_fingerprint(attachment: Attachment, fingerprint: ImageFingerprint | None) -> None:
+    """Store an image's fingerprint in its attachment (None: unreadable, never matched on looks)."""
+    if fingerprint is None:
+        attachment.text_heavy = True
+        attachment.ocr_text = ""
+    else:
+        attachment.phash = fingerprint.phash
+        attachment.dhash = fingerprint.dhash
+        attachment.pdq = fingerprint.pdq
+        attachment.text_heavy = fingerprint.text_heavy
+        attachment.ocr_text = fingerprint.ocr_text
+    attachment.fingerprinted_at = utcnow()
 
 
 def stored_fingerprint(attachment: Attachment) -> ImageFingerprint:
@@ -97,43 +112,88 @@ def signals_for(report: Report) -> ReportSignals:
     return build_signals(report.content, report.url, fingerprints)
 
 
-def _acquire_grouping_lock() -> None:
-    """Serialise grouping decisions across workers until this transaction ends."""
+def _stored_signals(
+    content: str, url: str | None, normalised_text: str | None, attachments: list[Attachment]
+) -> ReportSignals:
+    """A grouped report's signals, reusing the normalised text stored when it was grouped.
+
+    Normalising every candidate's text again would cost more than scoring it.
+    """
+    images = [stored_fingerprint(item) for item in attachments]
+    if normalised_text is None:  # not grouped by the worker (a report moved in by hand)
+        return build_signals(content, url, images)
+    return replace(build_signals(None, url, images), text=normalised_text)
+
+
+def _touch_grouping_lock() -> bool:
+    """Update the lock row (waiting for whoever holds it); False if it does not exist yet."""
     touched = db.session.execute(
         update(GroupingLock).where(GroupingLock.id == GROUPING_LOCK_ID).values(touched_at=utcnow())
     )
-    if touched.rowcount == 0:
-        db.session.add(GroupingLock(id=GROUPING_LOCK_ID))
-        db.session.flush()
+    return touched.rowcount > 0
 
 
-def best_case_match(report: Report, signals: ReportSignals) -> CaseMatch | None:
-    """The open (not closed) case whose reports best match, scored in full on candidates only."""
-    candidate_ids = index.candidates_by_keys(index_keys_of(report, signals), report.id)
-    photo_hashes = [
-        image.phash for image in signals.images if image.phash is not None and not image.text_heavy
-    ]
-    candidate_ids += index.candidates_by_photo(photo_hashes, report.id)
-    if not candidate_ids:
-        return None
-    candidates = db.session.scalars(
-        select(Report)
-        .join(Case, Report.case_id == Case.id)
-        .where(Report.id.in_(set(candidate_ids)), Case.status != "closed")
-        .options(selectinload(Report.attachments), selectinload(Report.case))
-    ).all()
-    best: CaseMatch | None = None
-    for candidate in candidates:
-        score = score_reports(signals, signals_for(candidate))
-        if best is None or score.score > best.score.score:
-            best = CaseMatch(case=candidate.case, score=score)
-    return best
+def _acquire_grouping_lock() -> None:
+    """Serialise grouping decisions across workers until this transaction ends."""
+    if _touch_grouping_lock():
+        return
+    try:
+        with db.session.begin_nested():  # the very first decision creates the row
+            db.session.add(GroupingLock(id=GROUPING_LOCK_ID))
+    except IntegrityError:
+        # Another worker created it at the same moment (its insert made us wait): queue behind.
+        _touch_grouping_lock()
 
 
-def index_keys_of(report: Report, signals: ReportSignals) -> set[int]:
+def index_keys_of(signals: ReportSignals) -> set[int]:
     """The report's keys in the shared index."""
     texts = [signals.text, signals.ocr_text]
     return index.keys_for(texts, signals.url, [image.sha256 for image in signals.images])
+
+
+def _photo_hashes(signals: ReportSignals) -> list[int]:
+    """pHashes of the report's photos: screenshots are never matched on appearance."""
+    return [image.phash for image in signals.images if not image.text_heavy]
+
+
+def candidate_report_ids(signals: ReportSignals, exclude_report_id: int | None = None) -> list[int]:
+    """Grouped reports the index finds for these signals (text, link, image keys; photos)."""
+    found = index.candidates_by_keys(index_keys_of(signals), exclude_report_id)
+    found += index.candidates_by_photo(_photo_hashes(signals), exclude_report_id)
+    return list(dict.fromkeys(found))
+
+
+def best_case_match(
+    signals: ReportSignals, exclude_report_id: int | None = None
+) -> CaseMatch | None:
+    """The open (not closed) case whose reports best match, scored in full on candidates only.
+
+    Used by the worker and by `python -m bench.matching`. On equal scores the oldest case wins.
+    """
+    candidate_ids = candidate_report_ids(signals, exclude_report_id)
+    if not candidate_ids:
+        return None
+    rows = db.session.execute(
+        select(Report.id, Report.case_id, Report.normalised_text, Report.content, Report.url)
+        .join(Case, Report.case_id == Case.id)
+        .where(Report.id.in_(candidate_ids), Case.status != "closed")
+        .order_by(Report.case_id, Report.id)
+    ).all()
+    attachments: dict[int, list[Attachment]] = defaultdict(list)
+    for attachment in db.session.scalars(
+        select(Attachment).where(
+            Attachment.report_id.in_([row.id for row in rows]),
+            Attachment.fingerprinted_at.is_not(None),
+        )
+    ):
+        attachments[attachment.report_id].append(attachment)
+    best: CaseMatch | None = None
+    for row in rows:
+        stored = _stored_signals(row.content, row.url, row.normalised_text, attachments[row.id])
+        score = score_reports(signals, stored)
+        if best is None or score.score > best.score.score:
+            best = CaseMatch(case_id=row.case_id, report_id=row.id, score=score)
+    return best
 
 
 def process_report(report_id: int) -> dict[str, Any]:
@@ -155,14 +215,14 @@ def process_report(report_id: int) -> dict[str, Any]:
         return {"report_id": report_id, "outcome": "already_processed", "case_id": report.case_id}
 
     auto, suggest = thresholds()
-    match = best_case_match(report, signals)
+    match = best_case_match(signals, report.id)
     decision = decide(match.score.score, auto, suggest) if match else "new"
-    case = match.case if decision == "attach" else open_case_for(report)
+    case = db.session.get(Case, match.case_id) if decision == "attach" else open_case_for(report)
     add_report(report, case)
     if decision == "suggest":
         db.session.add(
             CaseSuggestion(
-                case_id=match.case.id,
+                case_id=match.case_id,
                 report_id=report.id,
                 score=match.score.score,
                 basis=match.score.basis,
@@ -171,7 +231,7 @@ def process_report(report_id: int) -> dict[str, Any]:
     report.match_score = match.score.score if match else None
     report.match_basis = match.score.basis if match else None
     report.processed_at = utcnow()
-    index.store_keys(report.id, index_keys_of(report, signals))
+    index.store_keys(report.id, index_keys_of(signals), _photo_hashes(signals))
     record(
         case,
         "report_added",

@@ -2,7 +2,7 @@
 
 from tingia.models.audit import CaseEvent
 from tingia.models.case import CASE_STATUSES, CATEGORIES, Case, CaseSuggestion
-from tingia.models.matching import GroupingLock, MatchKey
+from tingia.models.matching import GroupingLock, MatchKey, PhotoHash
 from tingia.models.province import Centre, Province
 from tingia.models.report import (
     CATEGORY_HINTS,
@@ -12,12 +12,16 @@ from tingia.models.report import (
     Report,
 )
 from tingia.models.user import ROLES, ApiToken, User
+from tingia.models.verdict import PUBLICATION_KINDS, PUBLICATION_STATUSES, RATINGS, Verdict
 
 __all__ = [
     "CASE_STATUSES",
     "CATEGORIES",
     "CATEGORY_HINTS",
     "PLATFORMS",
+    "PUBLICATION_KINDS",
+    "PUBLICATION_STATUSES",
+    "RATINGS",
     "REPORT_STATUSES",
     "ROLES",
     "ApiToken",
@@ -28,7 +32,9 @@ __all__ = [
     "Centre",
     "GroupingLock",
     "MatchKey",
+    "PhotoHash",
     "Province",
     "Report",
     "User",
+    "Verdict",
 ]

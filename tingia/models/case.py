@@ -15,6 +15,7 @@ from tingia.models.user import User
 
 if TYPE_CHECKING:
     from tingia.models.report import Report
+    from tingia.models.verdict import Verdict
 
 CASE_STATUSES = ("open", "triaged", "published", "closed")
 CATEGORIES = ("verifiable", "harmful", "out_of_scope", "fraud")
@@ -47,6 +48,7 @@ class Case(db.Model):
     suggestions: Mapped[list[CaseSuggestion]] = relationship(
         back_populates="case", order_by="CaseSuggestion.score.desc()"
     )
+    verdict: Mapped[Verdict | None] = relationship(back_populates="case", uselist=False)
 
     __table_args__ = (Index("ix_cases_queue", "centre_id", "status", "report_count"),)
 

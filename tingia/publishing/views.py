@@ -1,13 +1,132 @@
-"""Public pages."""
+"""Public pages: home, verdicts, fraud warnings, their publishable images and the Atom feed.
+
+Nothing here reads reporters' contact fields; the templates only get publications and cases.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from feedgen.feed import FeedGenerator
+from flask import Blueprint, Response, abort, redirect, render_template
+from flask_babel import gettext as _
+
+from tingia import storage
+from tingia.extensions import db
+from tingia.i18n import RATING_LABELS
+from tingia.models import Attachment, Verdict
+from tingia.pagination import paginate_page
+from tingia.publishing.service import (
+    claim_review,
+    external_url,
+    find_published,
+    public_url,
+    publishable_attachments,
+    published,
+)
 
 bp = Blueprint("publishing", __name__)
+PER_PAGE = 20
+HOME_ITEMS = 5
+FEED_ITEMS = 50
 
 
 @bp.route("/")
 def home():
-    """The home page: a clear way to report."""
-    return render_template("publishing/home.html")
+    """The home page: a clear way to report, the latest verdicts and warnings."""
+    return render_template(
+        "publishing/home.html",
+        verdicts=db.session.scalars(published("verdict").limit(HOME_ITEMS)).all(),
+        warnings=db.session.scalars(published("warning").limit(HOME_ITEMS)).all(),
+    )
+
+
+@bp.route("/verdicts")
+def verdicts():
+    """Published verdicts, newest first."""
+    return render_template(
+        "publishing/verdicts.html", page=paginate_page(published("verdict"), PER_PAGE)
+    )
+
+
+@bp.route("/warnings")
+def warnings():
+    """Published fraud warnings, newest first."""
+    return render_template(
+        "publishing/warnings.html", page=paginate_page(published("warning"), PER_PAGE)
+    )
+
+
+def _publication_page(kind: str, id_or_slug: str, endpoint: str, template: str):
+    found = find_published(kind, id_or_slug)
+    if found is None:
+        abort(404)
+    if id_or_slug != found.slug:  # one address per page: ids redirect to the slug
+        return redirect(external_url(endpoint, id_or_slug=found.slug), 301)
+    return render_template(
+        template,
+        item=found,
+        images=publishable_attachments(found),
+        claim_review=claim_review(found) if kind == "verdict" else None,
+        canonical=public_url(found),
+    )
+
+
+@bp.route("/verdicts/<id_or_slug>")
+def verdict(id_or_slug: str):
+    """A published verdict, with its ClaimReview."""
+    return _publication_page("verdict", id_or_slug, "publishing.verdict", "publishing/verdict.html")
+
+
+@bp.route("/warnings/<id_or_slug>")
+def warning(id_or_slug: str):
+    """A published fraud warning."""
+    return _publication_page("warning", id_or_slug, "publishing.warning", "publishing/warning.html")
+
+
+@bp.route("/verdicts/<int:verdict_id>/images/<int:attachment_id>")
+def image(verdict_id: int, attachment_id: int):
+    """An image staff marked publishable, of a case whose verdict or warning is published."""
+    publication = db.session.get(Verdict, verdict_id)
+    attachment = db.session.get(Attachment, attachment_id)
+    if (
+        publication is None
+        or attachment is None
+        or not publication.is_published
+        or not attachment.publishable
+        or attachment.report.case_id != publication.case_id
+    ):
+        abort(404)
+    return storage.send_image(attachment.storage_key, attachment.content_type, public=True)
+
+
+@bp.route("/verdicts.atom")
+def feed():
+    """Atom feed of the latest verdicts and fraud warnings."""
+    items = db.session.scalars(published().limit(FEED_ITEMS)).all()
+    return Response(_atom(items), mimetype="application/atom+xml")
+
+
+def _atom(items: list[Verdict]) -> bytes:
+    generator = FeedGenerator()
+    home = external_url("publishing.home")
+    generator.id(external_url("publishing.feed"))
+    generator.title(_("Tingia – verdicts and fraud warnings"))
+    generator.subtitle(_("Fact-checks and scam warnings of the verification centres."))
+    generator.author({"name": "Tingia"})
+    generator.link(href=home, rel="alternate")
+    generator.link(href=external_url("publishing.feed"), rel="self")
+    generator.language("vi")
+    if items:
+        generator.updated(max(item.updated_at for item in items))
+    for item in reversed(items):  # feedgen prepends: add oldest first
+        url = public_url(item)
+        entry = generator.add_entry()
+        entry.id(url)
+        entry.link(href=url)
+        label = RATING_LABELS[item.rating] if item.rating else _("Fraud warning")
+        entry.title(f"[{label}] {item.title}")
+        entry.summary(item.summary or item.explanation[:400])
+        entry.published(item.published_at)
+        entry.updated(item.updated_at)
+        entry.author({"name": item.case.centre.name})
+        entry.category(term=item.rating or "fraud-warning", label=str(label))
+    return generator.atom_str(pretty=True)

@@ -1,0 +1,739 @@
+"""Benchmark candidate lookup + scoring against a large synthetic corpus of stored reports.
+
+Usage: python -m bench.matching --sizes 10000,100000,1000000 [--database-url URL]
+
+For each size (ascending; the corpus grows in place) it prints one line:
+    n=<N> p50_ms=<x> p95_ms=<x> naive_p95_ms=<x> speedup=<naive/ours p95> rss_mb=<x>
+- ours: what the worker does for a new report between fingerprinting and deciding, through the
+  same function (tingia.matching.service.best_case_match): build its signals (normalised text,
+  canonical URL), look candidates up in match_keys and the photo-hash cache, score them;
+- naive: rapidfuzz token_set_ratio over every stored text plus a Python loop over every stored
+  photo hash, timed on a sample of the same queries (--naive-queries);
+- rss_mb: peak RSS of the process that served the queries (app, index cache, database client);
+  building the corpus and the naive scan run in processes of their own.
+Progress, the corpus' index size and how many near-duplicates were found go to stderr.
+
+The corpus is built directly with bulk inserts (COPY on PostgreSQL), not through the intake,
+but every stored key comes from the pipeline's own functions (build_signals, index_keys_of).
+Texts recombine sentences of the VFND corpus (read at run time, never copied), a quarter of
+their words swapped for other corpus words so that stories differ; each story is reported 1-6
+times (excerpts, comments around it), with links, photos (64-bit hashes) and screenshots.
+Default database: a temporary SQLite file. --database-url must name a scratch database: every
+table in it is dropped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import pickle
+import random
+import re
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.devset import (
+    DEFAULT_ARTICLES,
+    add_typos,
+    load_articles,
+    see_more,
+    url_mobile,
+    url_with_tracking,
+    wrap_with_comments,
+)
+
+CHUNK = 5000  # reports generated per task; report ids are global, so chunks are independent
+BASE_TIME = "2026-01-01T00:00:00+00:00"
+SCREENSHOT_LAYOUT = 0x3C3C_0F0F_F0F0_C3C3  # pHash every synthetic screenshot stays close to
+_MASK64 = (1 << 64) - 1
+
+
+def log(message: str) -> None:
+    """Progress on stderr (stdout carries only the result lines)."""
+    print(message, file=sys.stderr, flush=True)
+
+
+# --- the synthetic corpus (pure) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Sentences and words of the article corpus."""
+
+    sentences: tuple[str, ...]
+    words: tuple[str, ...]
+
+
+def vocabulary(articles: list[dict]) -> Vocabulary:
+    """Sentences of at least 4 words, and every word (repeated: drawing one follows frequency)."""
+    sentences = []
+    for article in articles:
+        for paragraph in article["text"].split("\n"):
+            parts = re.split(r"(?<=[.!?])\s+", paragraph.strip())
+            sentences += [part for part in parts if len(part.split()) >= 4]
+    words = tuple(word for sentence in sentences for word in sentence.split())
+    return Vocabulary(tuple(sentences), words)
+
+
+@dataclass
+class StoredImage:
+    """A stored attachment: a photo (perceptual hashes) or a screenshot (OCR text)."""
+
+    sha256: str
+    phash: int
+    dhash: int
+    text_heavy: bool
+    ocr_text: str = ""
+
+
+@dataclass
+class StoredReport:
+    """One report of the synthetic corpus."""
+
+    id: int
+    case_id: int
+    province: str
+    content: str
+    url: str | None
+    images: list[StoredImage]
+
+
+def _random_hash(rng: random.Random) -> int:
+    return rng.getrandbits(64)
+
+
+def _flip_bits(value: int, bits: int, rng: random.Random) -> int:
+    for bit in rng.sample(range(64), bits):
+        value ^= 1 << bit
+    return value
+
+
+def _sha(rng: random.Random) -> str:
+    return f"{rng.getrandbits(256):064x}"
+
+
+def story_text(vocab: Vocabulary, rng: random.Random) -> str:
+    """A new story: 1-8 corpus sentences with a quarter of their words swapped."""
+    count = rng.choices(range(1, 9), weights=(20, 20, 15, 12, 10, 9, 8, 6))[0]
+    words = " ".join(rng.sample(vocab.sentences, count)).split()
+    for i in range(len(words)):
+        if rng.random() < 0.25:
+            words[i] = rng.choice(vocab.words)
+    return " ".join(words)
+
+
+def _excerpt(text: str, rng: random.Random) -> str:
+    """A contiguous part (at least half) of a text."""
+    words = text.split()
+    keep = rng.randint((len(words) + 1) // 2, len(words))
+    start = rng.randint(0, len(words) - keep)
+    return " ".join(words[start : start + keep])
+
+
+def _signed(value: int) -> int:
+    return value - (1 << 64) if value >> 63 else value
+
+
+def generate_chunk(vocab: Vocabulary, provinces: Sequence[str], chunk: int, seed: int):
+    """The reports with ids chunk*CHUNK+1 .. (chunk+1)*CHUNK, grouped in stories (cases)."""
+    rng = random.Random(f"{seed}-{chunk}")
+    first, last = chunk * CHUNK + 1, (chunk + 1) * CHUNK
+    report_id = first
+    while report_id <= last:
+        text = story_text(vocab, rng)
+        url = (
+            f"https://www.facebook.com/page{rng.randrange(10**6)}/posts/{rng.getrandbits(48)}"
+            if rng.random() < 0.3
+            else None
+        )
+        photo = (_random_hash(rng), _random_hash(rng)) if rng.random() < 0.25 else None
+        case_id = report_id
+        for _ in range(
+            min(rng.choices(range(1, 7), weights=(45, 25, 12, 8, 6, 4))[0], 1 + last - report_id)
+        ):
+            r = rng.random()
+            content = (
+                text
+                if r < 0.4
+                else _excerpt(text, rng)
+                if r < 0.7
+                else wrap_with_comments(text, rng)
+            )
+            images = []
+            if photo and rng.random() < 0.6:
+                images.append(
+                    StoredImage(
+                        _sha(rng),
+                        _signed(_flip_bits(photo[0], rng.randint(0, 4), rng)),
+                        _signed(_flip_bits(photo[1], rng.randint(0, 4), rng)),
+                        False,
+                    )
+                )
+            if rng.random() < 0.1:
+                layout = _flip_bits(SCREENSHOT_LAYOUT, rng.randint(0, 8), rng)
+                images.append(StoredImage(_sha(rng), _signed(layout), _signed(layout), True, text))
+            yield StoredReport(
+                id=report_id,
+                case_id=case_id,
+                province=rng.choice(provinces),
+                content=content if rng.random() < 0.9 or not (url or images) else "",
+                url=url if url and rng.random() < 0.6 else None,
+                images=images,
+            )
+            report_id += 1
+
+
+# --- building the scratch database -----------------------------------------------------------
+
+
+def _fingerprint(image: StoredImage):
+    from tingia.matching.images import ImageFingerprint
+
+    return ImageFingerprint(
+        sha256=image.sha256,
+        width=640,
+        height=480,
+        phash=image.phash,
+        dhash=image.dhash,
+        pdq=None,
+        text_heavy=image.text_heavy,
+        ocr_text=image.ocr_text,
+    )
+
+
+def _chunk_rows(args: tuple) -> dict[str, list[tuple]]:
+    """Rows of every table for one chunk of reports, keys computed by the pipeline's code."""
+    from tingia.matching.scoring import build_signals
+    from tingia.matching.service import index_keys_of
+
+    vocab, provinces, centres, chunk, seed, start_after = args
+    rows: dict[str, list[tuple]] = {
+        "cases": [],
+        "reports": [],
+        "attachments": [],
+        "match_keys": [],
+        "photo_hashes": [],
+    }
+    counts: dict[int, int] = {}
+    for report in generate_chunk(vocab, provinces, chunk, seed):
+        counts[report.case_id] = counts.get(report.case_id, 0) + 1
+        if report.id <= start_after:
+            continue
+        if report.case_id == report.id:
+            rows["cases"].append((report.case_id, centres[report.province], "open"))
+        signals = build_signals(
+            report.content, report.url, [_fingerprint(image) for image in report.images]
+        )
+        rows["reports"].append(
+            (
+                report.id,
+                f"{report.id:012d}",
+                report.content,
+                report.url,
+                signals.url,
+                "facebook",
+                report.province,
+                signals.text,
+                report.case_id,
+            )
+        )
+        for n, image in enumerate(report.images):
+            attachment_id = 2 * report.id + n
+            rows["attachments"].append(
+                (
+                    attachment_id,
+                    report.id,
+                    f"bench/{image.sha256}.jpg",
+                    "image/jpeg",
+                    100_000,
+                    image.sha256,
+                    640,
+                    480,
+                    image.phash,
+                    image.dhash,
+                    image.text_heavy,
+                    image.ocr_text,
+                )
+            )
+            if not image.text_heavy:
+                rows["photo_hashes"].append((attachment_id, report.id, image.phash))
+        rows["match_keys"] += [(key, report.id) for key in index_keys_of(signals)]
+    rows["cases"] = [(*row, counts[row[0]]) for row in rows["cases"]]
+    return rows
+
+
+COLUMNS = {
+    "cases": ("id", "centre_id", "status", "report_count"),
+    "reports": (
+        "id",
+        "tracking_code",
+        "content",
+        "url",
+        "canonical_url",
+        "platform",
+        "province_code",
+        "normalised_text",
+        "case_id",
+    ),
+    "attachments": (
+        "id",
+        "report_id",
+        "storage_key",
+        "content_type",
+        "size_bytes",
+        "sha256",
+        "width",
+        "height",
+        "phash",
+        "dhash",
+        "text_heavy",
+        "ocr_text",
+    ),
+    "match_keys": ("key", "report_id"),
+    "photo_hashes": ("id", "report_id", "phash"),
+}
+# Timestamps every bulk row gets (the pipeline would set them while processing).
+TIMESTAMPS = {
+    "cases": ("first_seen", "last_seen", "created_at", "updated_at"),
+    "reports": ("created_at", "processed_at"),
+    "attachments": ("fingerprinted_at", "created_at"),
+}
+
+
+class BulkLoader:
+    """Appends rows to tables over one raw connection: executemany on SQLite, COPY on PostgreSQL.
+
+    Columns the generator does not give get their model defaults, converted like the ORM would.
+    """
+
+    def __init__(self, engine) -> None:
+        from datetime import datetime
+
+        from tingia.extensions import db
+
+        self.dialect = engine.dialect
+        self.connection = engine.raw_connection()
+        self.driver = self.connection.driver_connection
+        if self.dialect.name == "sqlite":
+            for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-1000000"):
+                self.driver.execute(f"PRAGMA {pragma}")
+        now = datetime.fromisoformat(BASE_TIME)
+        self.tables = db.metadata.tables
+        self.extra: dict[str, tuple[tuple[str, ...], tuple]] = {}
+        for name, given in COLUMNS.items():
+            table = self.tables[name]
+            names, values = [], []
+            for column in table.columns:
+                if column.name in given:
+                    continue
+                if column.name in TIMESTAMPS.get(name, ()):
+                    value = now
+                elif column.default is not None and column.default.is_scalar:
+                    value = column.default.arg
+                elif column.nullable:
+                    value = None
+                else:
+                    raise RuntimeError(f"bench: no value for {name}.{column.name}")
+                processor = column.type.bind_processor(self.dialect)
+                names.append(column.name)
+                values.append(processor(value) if processor else value)
+            self.extra[name] = (tuple(names), tuple(values))
+        self.processors = {
+            name: [
+                self.tables[name].columns[column].type.bind_processor(self.dialect)
+                for column in given
+            ]
+            for name, given in COLUMNS.items()
+        }
+
+    def append(self, name: str, rows: list[tuple]) -> None:
+        """Insert rows (tuples in COLUMNS[name] order)."""
+        if not rows:
+            return
+        extra_names, extra_values = self.extra[name]
+        columns = COLUMNS[name] + extra_names
+        processors = self.processors[name]
+        if any(processors):
+            rows = [
+                tuple(p(v) if p else v for p, v in zip(processors, row, strict=True))
+                for row in rows
+            ]
+        if self.dialect.name == "postgresql":
+            with self.driver.cursor() as cursor:
+                statement = f"COPY {name} ({', '.join(columns)}) FROM STDIN"
+                with cursor.copy(statement) as copy:
+                    for row in rows:
+                        copy.write_row(row + extra_values)
+        else:
+            marks = ", ".join("?" * len(columns))
+            self.driver.executemany(
+                f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({marks})",
+                (row + extra_values for row in rows),
+            )
+
+    def finish(self) -> None:
+        """Commit, refresh statistics (and sequences on PostgreSQL) and close."""
+        self.driver.commit()
+        cursor = self.driver.cursor()
+        if self.dialect.name == "postgresql":
+            for name in ("cases", "reports", "attachments", "photo_hashes"):
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                    f"(SELECT max(id) FROM {name}))"
+                )
+            self.driver.commit()
+            self.driver.autocommit = True
+            cursor.execute("VACUUM ANALYZE")
+        else:
+            cursor.execute("ANALYZE")
+            self.driver.commit()
+        cursor.close()
+        self.connection.close()
+
+
+def make_app(database_url: str, upload_dir: str):
+    """An app on the scratch database (no Redis is used)."""
+    from tingia import create_app
+
+    return create_app(
+        {
+            "ENV": "testing",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "UPLOAD_DIR": upload_dir,
+            "RATELIMIT_ENABLED": False,
+            "REDIS_URL": "redis://127.0.0.1:1/0",
+        }
+    )
+
+
+def build(options: dict, start: int, size: int, out: Path) -> None:
+    """Grow the scratch corpus from `start` to `size` reports (schema made at 0); save stats."""
+    from sqlalchemy import func, select
+
+    from tingia.centres.service import seed_provinces_and_centres
+    from tingia.extensions import db
+    from tingia.models import Centre
+
+    # Generating the rows (text normalisation, index keys) runs on every core.
+    pool = multiprocessing.get_context("fork").Pool(options["jobs"])
+    app = make_app(options["database_url"], options["upload_dir"])
+    with app.app_context():
+        if start == 0:
+            db.drop_all()
+            db.create_all()
+            seed_provinces_and_centres()
+            db.session.commit()
+        centres = {
+            code: centre_id
+            for centre_id, code in db.session.execute(select(Centre.id, Centre.province_code))
+            if code
+        }
+        db.session.commit()
+        loader = BulkLoader(db.engine)
+        vocab = options["vocabulary"]
+        tasks = [
+            (vocab, sorted(centres), centres, chunk, options["seed"], start)
+            for chunk in range(start // CHUNK, (size - 1) // CHUNK + 1)
+        ]
+        began = time.perf_counter()
+        with pool:
+            for n, rows in enumerate(pool.imap(_chunk_rows, tasks), 1):
+                for name in COLUMNS:
+                    selected = rows[name]
+                    if name in ("reports", "match_keys", "photo_hashes"):
+                        position = 1 if name != "reports" else 0
+                        selected = [row for row in selected if row[position] <= size]
+                    elif name == "attachments":
+                        selected = [row for row in selected if row[1] <= size]
+                    elif name == "cases":
+                        selected = [row for row in selected if row[0] <= size]
+                    loader.append(name, selected)
+                if n % 20 == 0:
+                    done = min(size, (start // CHUNK + n) * CHUNK)
+                    log(f"  built {done:,} reports ({time.perf_counter() - began:.0f} s)")
+        loader.finish()
+        seconds = time.perf_counter() - began
+
+        def count(name: str) -> int:
+            return db.session.scalar(select(func.count()).select_from(db.metadata.tables[name]))
+
+        stats = {
+            "reports": count("reports"),
+            "keys": count("match_keys"),
+            "photos": count("photo_hashes"),
+            "bytes": table_bytes(db.session, ("match_keys", "photo_hashes")),
+            "seconds": seconds,
+        }
+        db.engine.dispose()
+    out.write_bytes(pickle.dumps(stats))
+
+
+def table_bytes(session, names: Iterable[str]) -> dict[str, int]:
+    """On-disk bytes of tables with their indexes (SQLite dbstat, PostgreSQL relation sizes)."""
+    from sqlalchemy import text
+
+    sizes = {}
+    for name in names:
+        if session.get_bind().dialect.name == "postgresql":
+            sizes[name] = session.scalar(text(f"SELECT pg_total_relation_size('{name}')"))
+        else:
+            sizes[name] = session.scalar(
+                text(
+                    "SELECT sum(pgsize) FROM dbstat WHERE name = :t OR name IN "
+                    "(SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = :t)"
+                ),
+                {"t": name},
+            )
+    return sizes
+
+
+# --- queries ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Query:
+    """A new report to match: raw fields as a citizen sends them, and the case it belongs to."""
+
+    kind: str
+    content: str
+    url: str | None
+    images: list[StoredImage]
+    expected_case: int | None
+
+
+def make_queries(count: int, size: int, options: dict) -> list[Query]:
+    """Near-duplicates of random stored reports (70%) and new unrelated stories (30%)."""
+    from sqlalchemy import select
+
+    from tingia.extensions import db
+    from tingia.models import Attachment, Report
+
+    rng = random.Random(f"{options['seed']}-queries-{size}")
+    sources = rng.sample(range(1, size + 1), int(count * 0.7))
+    stored = {
+        row.id: row
+        for row in db.session.execute(
+            select(Report.id, Report.case_id, Report.content, Report.url).where(
+                Report.id.in_(sources)
+            )
+        )
+    }
+    photos: dict[int, Attachment] = {}
+    for attachment in db.session.scalars(
+        select(Attachment).where(
+            Attachment.report_id.in_(sources), Attachment.text_heavy.is_(False)
+        )
+    ):
+        photos[attachment.report_id] = attachment
+    queries = []
+    for source in sources:
+        row = stored[source]
+        kinds = ["typos", "wrapped", "see_more", "screenshot"] if row.content else []
+        kinds += ["link"] if row.url else []
+        kinds += ["photo"] if source in photos else []
+        kind = rng.choice(kinds or ["typos"])
+        content, url, images = "", None, []
+        if kind == "typos":
+            content = add_typos(row.content, rng)
+        elif kind == "wrapped":
+            content = wrap_with_comments(row.content, rng)
+        elif kind == "see_more":
+            content = see_more(row.content, rng)
+        elif kind == "screenshot":
+            layout = _flip_bits(SCREENSHOT_LAYOUT, rng.randint(0, 8), rng)
+            images = [StoredImage(_sha(rng), _signed(layout), _signed(layout), True, row.content)]
+        elif kind == "link":
+            content = rng.choice(("", "tin giả?", "Link này có thật không?"))
+            url = rng.choice((url_with_tracking, lambda u, _: url_mobile(u)))(row.url, rng)
+        else:
+            photo = photos[source]
+            images = [
+                StoredImage(
+                    _sha(rng),
+                    _signed(_flip_bits(photo.phash, rng.randint(0, 6), rng)),
+                    _signed(_flip_bits(photo.dhash, rng.randint(0, 6), rng)),
+                    False,
+                )
+            ]
+        queries.append(Query(kind, content, url, images, row.case_id))
+    vocab = options["vocabulary"]
+    while len(queries) < count:
+        text = story_text(vocab, rng)
+        images = []
+        if rng.random() < 0.3:
+            layout = _flip_bits(SCREENSHOT_LAYOUT, rng.randint(0, 8), rng)
+            images = [StoredImage(_sha(rng), _signed(layout), _signed(layout), True, text)]
+            text = ""
+        elif rng.random() < 0.3:
+            images = [StoredImage(_sha(rng), _random_hash(rng), _random_hash(rng), False)]
+        queries.append(Query("unrelated", text, None, images, None))
+    rng.shuffle(queries)
+    db.session.rollback()
+    return queries
+
+
+def query_signals(query: Query):
+    """The query's signals, as the worker builds them from a report."""
+    from tingia.matching.scoring import build_signals
+
+    return build_signals(query.content, query.url, [_fingerprint(i) for i in query.images])
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The q-th percentile (0-100), interpolated."""
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[round(q) - 1]
+
+
+def run_ours(options: dict, size: int, out: Path) -> None:
+    """Time best_case_match on the queries; save timings, outcomes, queries and peak RSS."""
+    from tingia.extensions import db
+    from tingia.matching.scoring import decide
+    from tingia.matching.service import best_case_match, thresholds
+
+    app = make_app(options["database_url"], options["upload_dir"])
+    with app.app_context():
+        warmup = make_queries(options["warmup"], size, {**options, "seed": options["seed"] + 7})
+        queries = make_queries(options["queries"], size, options)
+        auto, suggest = thresholds()
+        for query in warmup:
+            best_case_match(query_signals(query))
+            db.session.rollback()
+        timings, outcomes = [], []
+        for query in queries:
+            began = time.perf_counter()
+            match = best_case_match(query_signals(query))
+            timings.append((time.perf_counter() - began) * 1000)
+            decision = decide(match.score.score, auto, suggest) if match else "new"
+            outcomes.append((query.kind, decision, match.case_id if match else None))
+            db.session.rollback()
+        rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        db.engine.dispose()
+    out.write_bytes(pickle.dumps({"timings": timings, "outcomes": outcomes, "rss_mb": rss_mb}))
+    (out.parent / "queries.pickle").write_bytes(pickle.dumps(queries))
+
+
+def run_naive(options: dict, queries_file: Path, out: Path) -> None:
+    """Time the naive approach on a sample of the queries."""
+    from rapidfuzz import fuzz, process
+    from sqlalchemy import select
+
+    from tingia.extensions import db
+    from tingia.models import PhotoHash, Report
+
+    queries: list[Query] = pickle.loads(queries_file.read_bytes())[: options["naive_queries"]]
+    app = make_app(options["database_url"], options["upload_dir"])
+    with app.app_context():
+        texts = list(db.session.scalars(select(Report.normalised_text)))
+        hashes = list(db.session.scalars(select(PhotoHash.phash)))
+        db.engine.dispose()
+    timings = []
+    for query in queries:
+        signals = query_signals(query)
+        began = time.perf_counter()
+        text = signals.text or signals.ocr_text
+        if text:
+            process.extractOne(text, texts, scorer=fuzz.token_set_ratio, processor=None)
+        for image in signals.images:
+            if not image.text_heavy:
+                mine = image.phash & _MASK64
+                [h for h in hashes if ((h ^ mine) & _MASK64).bit_count() <= 16]
+        timings.append((time.perf_counter() - began) * 1000)
+    out.write_bytes(pickle.dumps(timings))
+
+
+def _in_child(target, *args) -> None:
+    """Run target(*args) in a forked process of its own (its memory is its own)."""
+    child = multiprocessing.get_context("fork").Process(target=target, args=args)
+    child.start()
+    child.join()
+    if child.exitcode != 0:
+        raise SystemExit(f"bench: {target.__name__} failed (exit {child.exitcode})")
+
+
+def measure(options: dict, size: int, workdir: Path) -> str:
+    """The result line for the corpus as it is now (size reports)."""
+    ours_file, naive_file = workdir / f"ours-{size}.pickle", workdir / f"naive-{size}.pickle"
+    _in_child(run_ours, options, size, ours_file)
+    ours = pickle.loads(ours_file.read_bytes())
+    _in_child(run_naive, options, workdir / "queries.pickle", naive_file)
+    naive = pickle.loads(naive_file.read_bytes())
+    found = sum(
+        1 for kind, decision, _ in ours["outcomes"] if kind != "unrelated" and decision == "attach"
+    )
+    near = sum(1 for kind, _, _ in ours["outcomes"] if kind != "unrelated")
+    right = sum(
+        1
+        for (kind, decision, case_id), query in zip(
+            ours["outcomes"], pickle.loads((workdir / "queries.pickle").read_bytes()), strict=True
+        )
+        if kind != "unrelated" and decision == "attach" and case_id == query.expected_case
+    )
+    wrong = sum(
+        1 for kind, decision, _ in ours["outcomes"] if kind == "unrelated" and decision == "attach"
+    )
+    log(
+        f"  n={size:,}: near-duplicates attached {found}/{near} ({right} to their own case), "
+        f"unrelated attached {wrong}/{len(ours['outcomes']) - near}"
+    )
+    p50, p95 = percentile(ours["timings"], 50), percentile(ours["timings"], 95)
+    naive_p95 = percentile(naive, 95)
+    return (
+        f"n={size} p50_ms={p50:.1f} p95_ms={p95:.1f} naive_p95_ms={naive_p95:.1f} "
+        f"speedup={naive_p95 / p95:.1f} rss_mb={ours['rss_mb']:.0f}"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="10000", help="comma-separated corpus sizes")
+    parser.add_argument("--database-url", default=None, help="scratch database (tables dropped)")
+    parser.add_argument("--articles", default=DEFAULT_ARTICLES)
+    parser.add_argument("--queries", default=300, type=int)
+    parser.add_argument("--naive-queries", default=20, type=int)
+    parser.add_argument("--warmup", default=30, type=int)
+    parser.add_argument("--seed", default=1, type=int)
+    parser.add_argument("--jobs", default=os.cpu_count() or 1, type=int)
+    args = parser.parse_args(argv)
+    sizes = sorted({int(size.replace("_", "")) for size in args.sizes.split(",")})
+
+    with tempfile.TemporaryDirectory(prefix="tingia-bench-") as tmp:
+        workdir = Path(tmp)
+        options = {
+            "database_url": args.database_url or f"sqlite:///{workdir / 'bench.db'}",
+            "upload_dir": str(workdir / "uploads"),
+            "vocabulary": vocabulary(load_articles(args.articles)),
+            "queries": args.queries,
+            "naive_queries": args.naive_queries,
+            "warmup": args.warmup,
+            "seed": args.seed,
+            "jobs": args.jobs,
+        }
+        built = 0
+        for size in sizes:
+            log(f"building n={size:,} (from {built:,})")
+            _in_child(build, options, built, size, workdir / "build.pickle")
+            stats = pickle.loads((workdir / "build.pickle").read_bytes())
+            built = size
+            per_report = {name: b / stats["reports"] for name, b in stats["bytes"].items()}
+            log(
+                f"  built in {stats['seconds']:.0f} s: {stats['keys']:,} match_keys rows "
+                f"({stats['keys'] / stats['reports']:.1f} per report), {stats['photos']:,} photos; "
+                f"index bytes per report: match_keys {per_report['match_keys']:.0f}, "
+                f"photo_hashes {per_report['photo_hashes']:.0f}; worker cache "
+                f"{16 * stats['photos'] / stats['reports']:.1f} B per report"
+            )
+            print(measure(options, size, workdir), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+"""Two real worker processes grouping near-duplicates at the same moment end with one case."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from rq.job import Job
+from sqlalchemy import func, select
+
+from tingia.jobs import enqueue_report, get_redis, process_job_id
+from tingia.matching.normalise import fold_diacritics
+from tingia.models import Case, CaseSuggestion, Report
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORTS = 40
+TEXT = (
+    "KHẨN CẤP: Bộ Y tế khuyến cáo người dân uống nước chanh ấm pha muối mỗi sáng để diệt virus "
+    "cúm A đang bám trong cổ họng trước khi nó xuống phổi. Virus chỉ sống được ở nhiệt độ dưới 26 "
+    "độ, vì vậy hãy súc miệng bằng nước muối ấm ba lần mỗi ngày và tránh uống nước đá trong suốt "
+    "mùa dịch năm nay, hãy chia sẻ cho gia đình và bạn bè"
+)
+BEFORE = ("Có ai biết tin này thật không?", "Nhờ kiểm tra giúp:", "Thấy trên mạng:", "")
+AFTER = ("", "Cẩn thận nhé!", "Có phải tin giả không ạ?")
+
+
+def near_duplicate(i: int) -> str:
+    """The i-th citizen's version of the same post: case, accents, spacing, own words."""
+    body = (TEXT, TEXT.upper(), fold_diacritics(TEXT), TEXT.replace(", ", " ,  "))[i % 4]
+    return f"{BEFORE[i % len(BEFORE)]} {body} {AFTER[i % len(AFTER)]}".strip()
+
+
+def worker_env(app_config: dict) -> dict:
+    """Environment of a worker process working the test app's database, queue and uploads."""
+    return {
+        **os.environ,
+        "DATABASE_URL": app_config["SQLALCHEMY_DATABASE_URI"],
+        "REDIS_URL": app_config["REDIS_URL"],
+        "TINGIA_ENV": "testing",
+        "TINGIA_RQ_QUEUE": app_config["RQ_QUEUE"],
+        "TINGIA_UPLOAD_DIR": app_config["UPLOAD_DIR"],
+        "TINGIA_JOB_RETRIES": "0",
+    }
+
+
+def test_two_worker_processes_grouping_near_duplicates_make_one_case(db, make, app_config):
+    reports = [make.report(near_duplicate(i), province=("01", "79")[i % 2]) for i in range(REPORTS)]
+    db.session.commit()
+    for report in reports:
+        assert enqueue_report(report.id)
+
+    command = [sys.executable, "-m", "workers", "--burst"]
+    env = worker_env(app_config)
+    workers = [
+        subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(2)
+    ]
+    for worker in workers:
+        _, stderr = worker.communicate(timeout=300)
+        assert worker.returncode == 0, stderr.decode()
+
+    # Both processes really worked at the same time: each ran jobs, and some of their jobs
+    # ran during the same instants.
+    jobs = [Job.fetch(process_job_id(r.id), connection=get_redis()) for r in reports]
+    failed = [job.exc_info for job in jobs if job.get_status() != "finished"]
+    assert not failed, failed[0]
+    by_worker: dict[str, list[Job]] = {}
+    for job in jobs:
+        by_worker.setdefault(job.worker_name, []).append(job)
+    assert len(by_worker) == 2, {name: len(done) for name, done in by_worker.items()}
+    first, second = by_worker.values()
+    assert any(
+        a.started_at < b.ended_at and b.started_at < a.ended_at for a in first for b in second
+    ), "the two workers never processed reports at the same moment"
+
+    db.session.expire_all()
+    case_ids = set(db.session.scalars(select(Report.case_id)))
+    assert len(case_ids) == 1
+    case = db.session.get(Case, case_ids.pop())
+    assert case.report_count == REPORTS
+    assert db.session.scalar(select(func.count(Case.id))) == 1
+    assert db.session.scalar(select(func.count(CaseSuggestion.id))) == 0
+    assert db.session.scalar(select(func.count()).where(Report.processed_at.is_(None))) == 0

@@ -1,0 +1,98 @@
+"""Unit tests for tingia.matching.textsim."""
+
+import random
+
+from matching_samples import FOOTER, OTHER_POST, POST, long_text
+
+from tingia.matching.normalise import normalise_text as norm
+from tingia.matching.textsim import MAX_INDEX_KEYS, index_keys, text_similarity
+
+ARTICLE = norm(POST + "\n" + long_text(1))
+
+
+def _typos(text: str, seed: int = 3) -> str:
+    """Drop one letter in every tenth word."""
+    rng = random.Random(seed)
+    words = text.split()
+    for i in range(0, len(words), 10):
+        w = words[i]
+        if len(w) > 2:
+            k = rng.randrange(len(w))
+            words[i] = w[:k] + w[k + 1 :]
+    return " ".join(words)
+
+
+def test_identical_and_empty():
+    assert text_similarity(ARTICLE, ARTICLE) == 100
+    assert text_similarity("", ARTICLE) == 0
+    assert text_similarity(ARTICLE, "") == 0
+
+
+def test_variants_of_the_same_post_score_high():
+    post = norm(POST)
+    assert text_similarity(post, norm(POST.upper().replace("\n", "  "))) == 100
+    assert text_similarity(post, norm(_typos(POST))) >= 75
+    wrapped = norm("Có ai biết tin này thật không? " + POST + " Mọi người cẩn thận nhé!")
+    assert text_similarity(post, wrapped) >= 90
+    cut = norm(" ".join(POST.split()[:40]) + "... Xem thêm")
+    assert text_similarity(cut, post) >= 95
+
+
+def test_excerpt_of_a_long_article_scores_high():
+    words = ARTICLE.split()
+    passage = " ".join(words[150:210])
+    assert text_similarity(passage, ARTICLE) >= 95
+    assert text_similarity(ARTICLE, passage) == text_similarity(passage, ARTICLE)
+
+
+def test_unrelated_texts_score_low_even_with_common_words():
+    assert text_similarity(norm(POST), norm(OTHER_POST)) < 15
+    assert text_similarity(norm(long_text(1)), norm(long_text(2))) < 25
+
+
+def test_shared_outlet_footer_does_not_make_a_match():
+    a = norm(POST + "\n" + FOOTER)
+    b = norm(OTHER_POST + "\n" + FOOTER)
+    assert text_similarity(a, b) < 45
+
+
+def test_short_text_guard():
+    # A headline whose words all occur in the article, but not together.
+    words = ARTICLE.split()
+    scattered = " ".join(words[i] for i in range(0, 120, 12))
+    assert text_similarity(norm(scattered), ARTICLE) < 15
+    # Even a headline that appears verbatim is weak evidence on its own...
+    headline = norm(POST.split("\n")[0])
+    assert 30 <= text_similarity(headline, ARTICLE) <= 60
+    # ...and two identical three-word reports ("tin giả à?") are no evidence at all.
+    assert text_similarity(norm("tin giả à?"), norm("Tin gia a")) <= 10
+
+
+def test_index_keys_bounded_deterministic_signed():
+    keys = index_keys(ARTICLE)
+    assert 0 < len(keys) <= MAX_INDEX_KEYS
+    assert keys == index_keys(ARTICLE)
+    assert keys == sorted(set(keys))
+    assert all(-(2**63) <= k < 2**63 for k in keys)
+    huge = norm(long_text(7, n_words=5000))
+    assert len(index_keys(huge)) == MAX_INDEX_KEYS
+
+
+def test_index_keys_find_excerpts_and_wrapped_pastes():
+    full = set(index_keys(ARTICLE))
+    words = ARTICLE.split()
+    for start in (0, 100, 250):
+        passage = " ".join(words[start : start + 30])
+        assert full & set(index_keys(passage)), start
+    wrapped = norm("mọi người ơi có thật không " + " ".join(words[40:80]) + " xin cảm ơn")
+    assert full & set(index_keys(wrapped))
+
+
+def test_index_keys_of_unrelated_texts_do_not_meet():
+    assert not set(index_keys(norm(POST))) & set(index_keys(norm(OTHER_POST)))
+
+
+def test_index_keys_of_short_and_empty_texts():
+    assert index_keys("") == []
+    assert len(index_keys("tin gia")) == 1
+    assert index_keys("tin gia") != index_keys("tin that")

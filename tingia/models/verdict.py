@@ -1,0 +1,64 @@
+"""What a centre publishes about a case: a verdict on a claim, or a fraud warning."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tingia.database import utcnow
+from tingia.extensions import db
+from tingia.models.case import Case
+from tingia.models.user import User
+
+RATINGS = ("fake", "untrue", "misleading", "authentic", "inconclusive")
+# `verdict` answers a verifiable case; `warning` explains an online fraud to the public.
+PUBLICATION_KINDS = ("verdict", "warning")
+# draft -> published -> withdrawn (unpublished, editable) -> published ...
+PUBLICATION_STATUSES = ("draft", "published", "withdrawn")
+
+
+class Verdict(db.Model):
+    """A case's public answer, drafted by staff and published after review (one per case).
+
+    For a fraud warning `explanation` is how the scam works and `advice` how to protect oneself;
+    `rating` and `claim` are used by verdicts only.
+    """
+
+    __tablename__ = "verdicts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
+    kind: Mapped[str] = mapped_column(String(10), default="verdict")
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    rating: Mapped[str | None] = mapped_column(String(20), default=None)
+    title: Mapped[str] = mapped_column(String(300))
+    claim: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    advice: Mapped[str] = mapped_column(Text, default="")
+    sources: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Assigned at first publication and kept, so public links stay valid after corrections.
+    slug: Mapped[str | None] = mapped_column(String(120), unique=True, default=None)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    published_at: Mapped[datetime | None] = mapped_column(default=None)
+    unpublished_at: Mapped[datetime | None] = mapped_column(default=None)
+    unpublish_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="verdict")
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    published_by: Mapped[User | None] = relationship(foreign_keys=[published_by_id])
+
+    __table_args__ = (Index("ix_verdicts_public", "kind", "status", "published_at"),)
+
+    @property
+    def is_published(self) -> bool:
+        """True while the public can read it."""
+        return self.status == "published"
+
+    def __repr__(self) -> str:
+        return f"<Verdict {self.id} {self.kind} {self.status}>"
