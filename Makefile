@@ -40,10 +40,10 @@ fmt: install ## auto-fix lint issues and format the code
 	$(BIN)/ruff format .
 
 translations: install ## extract messages, update and compile the Vietnamese catalogue
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --width=100 \
 		-o tingia/translations/messages.pot .
 	$(BIN)/pybabel update -i tingia/translations/messages.pot -d tingia/translations -l vi \
-		--no-fuzzy-matching
+		--no-fuzzy-matching --width=100
 	$(BIN)/pybabel compile -d tingia/translations -l vi
 
 bench: install ## matching benchmark

@@ -239,7 +239,8 @@ def live_server(app: Flask, app_config: dict) -> Iterator[str]:
     """The app served over HTTP on a free port (same database and Redis as the test)."""
     from tests.browser_support import serve
 
-    server_app = create_app({**app_config, "SERVER_NAME": None})
+    # A real browser sends real CSRF tokens: protection stays on here.
+    server_app = create_app({**app_config, "SERVER_NAME": None, "WTF_CSRF_ENABLED": True})
     with serve(server_app) as base_url:
         yield base_url
 

@@ -55,6 +55,10 @@ class DefaultConfig:
     RATELIMIT_STORAGE_URI: str | None = None  # default: REDIS_URL
     RATELIMIT_REPORTS = "10 per minute;100 per day"
     RATELIMIT_HEADERS_ENABLED = True
+    # If Redis is down, limits fall back to per-process memory instead of failing the request:
+    # a citizen's report must be accepted during a Redis outage.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     WTF_CSRF_TIME_LIMIT = None  # a citizen may take a long time to fill in the form
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
