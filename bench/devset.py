@@ -228,6 +228,7 @@ def url_slash(url: str) -> str:
 
 
 def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
+    """DejaVu Sans (it has every Vietnamese glyph) at a pixel size."""
     return ImageFont.truetype(FONT_BOLD if bold else FONT, size)
 
 
@@ -348,6 +349,7 @@ def photo_variants(photo: Image.Image, caption: str, rng: random.Random) -> dict
 
 
 def _encode(img: Image.Image, fmt: str, quality: int = 90) -> bytes:
+    """Image bytes in a format (JPEG at a quality)."""
     buf = io.BytesIO()
     if fmt == "JPEG":
         img.save(buf, "JPEG", quality=quality)

@@ -10,6 +10,9 @@ Predicted clusters are the cases; a report left as a suggestion counts as not me
 Prints B-cubed precision, recall and F1 overall and per variation kind, unrelated screenshots
 merged, and what became of the suggestions.
 
+--exhaustive scores every earlier report instead of the index's candidates: the difference
+with a normal run is the recall the index loses.
+
 Image fingerprints (OCR included) are computed on every core with the pipeline's own
 fingerprint_image and cached like bench.tune does, then stored on the attachments before
 processing (--fingerprint-in-worker leaves that to process_report itself: same result, slower).
@@ -79,8 +82,16 @@ def run_pipeline(rows: list[dict], devset: Path, args: argparse.Namespace) -> di
     from tingia.extensions import db
     from tingia.intake.service import ReportInput, accept_report
     from tingia.intake.uploads import read_image_upload
+    from tingia.matching import service
     from tingia.matching.service import process_report, store_fingerprint, thresholds
     from tingia.models import CaseSuggestion, Report
+
+    if args.exhaustive:
+
+        def every_grouped_report(signals, exclude_report_id=None):
+            return list(db.session.scalars(select(Report.id).where(Report.case_id.is_not(None))))
+
+        service.candidate_report_ids = every_grouped_report
 
     prints = {}
     if not args.fingerprint_in_worker:
@@ -165,7 +176,8 @@ def print_report(rows: list[dict], result: dict, args: argparse.Namespace) -> No
     auto, suggest = result["thresholds"]
     print(
         f"{len(rows)} reports, {len(set(gold.values()))} stories; real pipeline "
-        f"(accept_report -> process_report), order={args.order}, seed={args.seed}; "
+        f"(accept_report -> process_report{', no index' if args.exhaustive else ''}), "
+        f"order={args.order}, seed={args.seed}; "
         f"thresholds auto {auto:g} / suggest {suggest:g}; "
         f"{1000 * result['seconds'] / len(rows):.0f} ms per report\n"
     )
@@ -201,6 +213,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", default=1, type=int)
     parser.add_argument("--jobs", default=os.cpu_count() or 1, type=int)
     parser.add_argument("--fingerprint-in-worker", action="store_true")
+    parser.add_argument("--exhaustive", action="store_true", help="no index: score every report")
     args = parser.parse_args(argv)
     rows = arrival_order(load_rows(args.devset), args.order, args.seed)
     print_report(rows, run_pipeline(rows, args.devset, args), args)

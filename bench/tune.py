@@ -6,6 +6,25 @@ Every report is fingerprinted (image fingerprints are cached in <devset>/cache),
 come from the same kind of index the worker uses (text index keys, URL key, image sha256 and
 pHash bands), and reports are grouped online: each attaches to the earlier group with the best
 score if it reaches the threshold, else opens a new group; groups never merge.
+
+Figures (seed 1, all 130 articles: 3218 reports, 127 stories + 40 decoy headlines), anchor
+order (each story's full report arrives first, the rest shuffled):
+
+    threshold  precision  recall     F1   wrong-attach  screenshot-pairs-merged
+           40     0.9753  0.9678  0.9716            76                      144
+           50     1.0000  0.9362  0.9670             0                        0
+           60     1.0000  0.9203  0.9585             0                        0
+           70     1.0000  0.9157  0.9560             0                        0 <- auto
+           80     1.0000  0.9066  0.9510             0                        0
+           90     1.0000  0.8455  0.9163             0                        0
+
+Per variation at 70, every text, link, screenshot (360/412/1080 px, dark, scaled,
+recompressed) and photo variant (recompressed, resized, framed, captioned) joins its story;
+the recall lost is by design: headline-only reports (39 of 127 suggested instead, 0 wrong),
+other outlets' articles on the same claim (3, no shared text), and 10% of photo crops (13
+suggested). Shuffled order (--order shuffled): precision 1.0 from 60 up, recall 0.60 at 70,
+since a link-only or photo-only report arriving before any report linking it to the story
+opens a case of its own.
 """
 
 from __future__ import annotations

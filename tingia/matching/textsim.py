@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
 from tingia.matching.normalise import tokens
 
 # Word n-gram length for similarity. Three words keep word order (a headline's words scattered
@@ -12,6 +15,16 @@ from tingia.matching.normalise import tokens
 SHINGLE_TOKENS = 3
 # A shorter side below this many tokens cannot reach full score (the short-text guard).
 FULL_SCORE_TOKENS = 30
+# Two texts that contain each other almost entirely are copies of one post: for them the guard
+# counts from this many tokens instead, so a short post pasted twice still matches, while a
+# headline found inside a long article does not.
+FULL_SCORE_TOKENS_COPY = 15
+COPY_CONTAINMENT = 0.9
+# Typo tolerance: a 3-gram of the shorter text within this many character edits of a 3-gram
+# of the longer one counts as shared. Only texts already sharing FUZZY_FROM of their 3-grams
+# are aligned this way: unrelated texts stay cheap and can't be lifted by near-miss phrases.
+TYPO_EDITS = 2
+FUZZY_FROM = 0.5
 # Index keys: k-gram length and winnowing window; any shared run of
 # INDEX_GRAM + INDEX_WINDOW - 1 = 25 tokens yields a shared key (before the bound below).
 INDEX_GRAM = 4
@@ -19,9 +32,14 @@ INDEX_WINDOW = 22
 # At most this many keys per text: the smallest winnowed hashes (a bottom-k sketch, so a long
 # text and its excerpt keep the same smallest hashes of their shared part).
 MAX_INDEX_KEYS = 64
+# Texts shorter than this get no index keys: the short-text guard caps their score at 8/30 of
+# 100 (27), below any useful threshold, and a common short comment ("link này có thật
+# không?") would otherwise fill every lookup's candidate list with unrelated reports.
+MIN_INDEX_TOKENS = 8
 
 
-@lru_cache(maxsize=8192)
+# Bounded: ~30 KB per cached text of 300 words, ~30 MB for a long-lived worker.
+@lru_cache(maxsize=1024)
 def _shingles(normalised: str) -> frozenset[str]:
     """Set of word 3-grams of a normalised text (cached: one text is compared many times)."""
     toks = tokens(normalised)
@@ -32,19 +50,40 @@ def _shingles(normalised: str) -> frozenset[str]:
     )
 
 
+def _containment(short: frozenset[str], long_: frozenset[str]) -> float:
+    """Fraction of `short`'s 3-grams found in `long_`, exactly or within TYPO_EDITS edits.
+
+    rapidfuzz aligns the 3-grams a typo broke with their counterparts (a bit-parallel
+    Levenshtein over every missing × unmatched pair, in C++), so one typo costs nothing instead
+    of three 3-grams.
+    """
+    exact = short & long_
+    shared = len(exact)
+    if shared == len(short) or shared < FUZZY_FROM * len(short):
+        return shared / len(short)
+    missing, pool = sorted(short - exact), sorted(long_ - exact)
+    if pool:
+        distances = process.cdist(
+            missing, pool, scorer=Levenshtein.distance, score_cutoff=TYPO_EDITS, workers=1
+        )
+        shared += int((distances <= TYPO_EDITS).any(axis=1).sum())
+    return shared / len(short)
+
+
 def text_similarity(a: str, b: str) -> float:
-    """Similarity 0..100 of two normalised texts: in-order containment of the shorter one.
+    """Similarity 0..100 of two normalised texts: containment of the shorter one.
 
     Rule: score = 100 * C * G where
-    - C is the fraction of the shorter text's word 3-grams found in the longer text, so an
-      excerpt, a "Xem thêm" cut-off or a paste wrapped in the reporter's own words scores as
-      the part they share, and words that merely occur somewhere (not in the same order) do not
-      count. A typo breaks three 3-grams: one typo in 12 words still scores ~75. (A character
-      alignment bonus, rapidfuzz partial_ratio, was measured on the dev set and dropped: it
-      lifted unrelated posts sharing an outlet's footer from ~60 to ~73.)
+    - C is the fraction of the shorter text's word 3-grams found in the longer text (fuzzily,
+      with rapidfuzz: see _containment), so an excerpt, a "Xem thêm" cut-off or a paste
+      wrapped in the reporter's own words scores as the part they share, and words that merely
+      occur somewhere (not in the same 3-word run) do not count. (A character alignment of the
+      whole texts, rapidfuzz partial_ratio, was measured on the dev set and dropped: it lifted
+      unrelated posts sharing an outlet's footer from ~60 to ~73.)
     - G = min(1, n / 30) with n the shorter text's token count: a headline of 12 words that
       appears in a long article scores at most 40, a 3-word phrase at most 10, so short texts
-      and shared boilerplate never carry a match on their own.
+      and shared boilerplate never carry a match on their own. When each text contains the other
+      (C >= 0.9 both ways: the same short post sent twice) G = min(1, n / 15) instead.
     """
     # No shortcut for a == b: two identical 3-word reports ("tin giả à?") prove nothing.
     if not a or not b:
@@ -52,9 +91,12 @@ def text_similarity(a: str, b: str) -> float:
     sa, sb = _shingles(a), _shingles(b)
     short, long_ = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
     short_text = a if short is sa else b
-    containment = len(short & long_) / len(short)
+    containment = _containment(short, long_)
     n_tokens = len(tokens(short_text))
-    guard = min(1.0, n_tokens / FULL_SCORE_TOKENS)
+    full_score_tokens = FULL_SCORE_TOKENS
+    if containment >= COPY_CONTAINMENT and _containment(long_, short) >= COPY_CONTAINMENT:
+        full_score_tokens = FULL_SCORE_TOKENS_COPY
+    guard = min(1.0, n_tokens / full_score_tokens)
     return round(100.0 * containment * guard, 2)
 
 
@@ -72,13 +114,11 @@ def index_keys(normalised: str) -> list[int]:
     paste wrapped in comments therefore meets the full text even though whole-document MinHash
     similarity would be low. The bound keeps the 64 smallest keys; since the same order is used
     for every text, a text and the excerpt of it keep the same smallest keys of the part they
-    share. Texts shorter than 4 tokens get one key for the whole text; an empty text gets none.
+    share. Texts under MIN_INDEX_TOKENS tokens get no keys.
     """
     toks = tokens(normalised)
-    if not toks:
+    if len(toks) < MIN_INDEX_TOKENS:
         return []
-    if len(toks) < INDEX_GRAM:
-        return [_key(" ".join(toks))]
     hashes = [_key(" ".join(toks[i : i + INDEX_GRAM])) for i in range(len(toks) - INDEX_GRAM + 1)]
     window = min(INDEX_WINDOW, len(hashes))
     selected = {min(hashes[i : i + window]) for i in range(len(hashes) - window + 1)}

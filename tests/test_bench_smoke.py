@@ -1,0 +1,30 @@
+"""Smoke test of the matching benchmark: it runs end to end and prints its documented line."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LINE = re.compile(
+    r"^n=(\d+) p50_ms=(\d+\.\d) p95_ms=(\d+\.\d) naive_p95_ms=(\d+\.\d) "
+    r"speedup=(\d+\.\d) rss_mb=(\d+)$"
+)
+
+
+def test_matching_benchmark_prints_one_line_per_size():
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.matching", "--sizes", "300", "--queries", "30"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1, result.stdout
+    match = LINE.match(lines[0])
+    assert match, lines[0]
+    assert match.group(1) == "300"
+    assert float(match.group(2)) <= float(match.group(3))  # p50 <= p95
+    assert "near-duplicates attached" in result.stderr
