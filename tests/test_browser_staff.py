@@ -29,9 +29,16 @@ def sign_out(page):
 
 
 def test_verifier_drafts_lead_publishes_reporter_sees_verdict(page, client, db, make, run_worker):
-    response = client.post("/api/v1/reports", json={
-        "content": CLAIM, "platform": "facebook", "province": "01",
-        "contact_email": "nguoibao@example.vn", "contact_consent": True})
+    response = client.post(
+        "/api/v1/reports",
+        json={
+            "content": CLAIM,
+            "platform": "facebook",
+            "province": "01",
+            "contact_email": "nguoibao@example.vn",
+            "contact_consent": True,
+        },
+    )
     code = response.get_json()["tracking_code"]
     run_worker()
     make.user("verifier", "01", email="kcv@hanoi.test", name="Kiểm chứng viên")
@@ -50,7 +57,9 @@ def test_verifier_drafts_lead_publishes_reporter_sees_verdict(page, client, db, 
     page.fill("#title", "Uống nước chanh muối không diệt được virus cúm A")
     page.fill("#claim", "Uống nước chanh ấm pha muối mỗi sáng diệt virus cúm A trong cổ họng.")
     page.fill("#summary", "Không có bằng chứng nào cho thấy nước chanh muối diệt được virus cúm.")
-    page.fill("#explanation", "Virus cúm xâm nhập tế bào đường hô hấp; đồ uống không tiêu diệt được.")
+    page.fill(
+        "#explanation", "Virus cúm xâm nhập tế bào đường hô hấp; đồ uống không tiêu diệt được."
+    )
     page.fill("#sources", "https://moh.gov.vn/\nhttps://www.who.int/news-room/fact-sheets")
     page.get_by_test_id("save-verdict").click()
     assert page.get_by_test_id("verdict-status").get_attribute("data-status") == "draft"

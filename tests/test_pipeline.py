@@ -166,13 +166,22 @@ def test_contact_details_are_never_logged(client, db, run_worker, caplog):
 def test_rate_limited_form_still_accepts_reports_when_redis_is_down(app_config, db):
     from tingia import create_app
 
-    down = create_app({**app_config, "REDIS_URL": "redis://127.0.0.1:1/0",
-                       "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0",
-                       "RATELIMIT_ENABLED": True, "RATELIMIT_REPORTS": "3 per minute"})
+    down = create_app(
+        {
+            **app_config,
+            "REDIS_URL": "redis://127.0.0.1:1/0",
+            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0",
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_REPORTS": "3 per minute",
+        }
+    )
     client = down.test_client()
-    statuses = [client.post("/api/v1/reports", json={"content": TEXT, "platform": "sms",
-                                                     "province": "01"}).status_code
-                for _ in range(4)]
+    statuses = [
+        client.post(
+            "/api/v1/reports", json={"content": TEXT, "platform": "sms", "province": "01"}
+        ).status_code
+        for _ in range(4)
+    ]
     # Accepted while Redis is down, and the limit still holds (in memory meanwhile).
     assert statuses == [201, 201, 201, 429]
     assert db.session.scalar(select(func.count(Report.id))) == 3
