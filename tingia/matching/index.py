@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
-from sqlalchemy import Select, bindparam, delete, func, insert, select, union_all
+from sqlalchemy import Select, bindparam, delete, func, insert, literal, select, union_all
 
 from tingia.extensions import db
 from tingia.matching.images import to_unsigned
+from tingia.matching.scoring import PHOTO_MAX_DISTANCE
 from tingia.matching.textsim import index_keys
 from tingia.matching.urls import is_content_url, url_key
 from tingia.models import MatchKey, PhotoHash
@@ -33,8 +34,8 @@ from tingia.models import MatchKey, PhotoHash
 MAX_POSTINGS_PER_KEY = 100
 # How many candidate reports (most shared keys first) are scored in full.
 MAX_TEXT_CANDIDATES = 50
-# Photos whose 64-bit pHash differ in at most this many bits are candidates (scored in full).
-PHOTO_CANDIDATE_BITS = 16
+# Photos whose pHash is within the scorer's PHOTO_MAX_DISTANCE are candidates (the nearest
+# MAX_IMAGE_CANDIDATES per photo), scored in full.
 MAX_IMAGE_CANDIDATES = 50
 
 
@@ -76,22 +77,28 @@ def _lookup_statement(key_count: int) -> Select:
     """The lookup for this many keys, built once per count (bound parameters k0, k1...).
 
     Per key, an index range scan of its latest MAX_POSTINGS_PER_KEY reports (primary key
-    order); then a count per report over those rows only.
+    order). Reports are ranked by the keys they share, each key weighing 1 / the number of
+    reports read for it: a key held by one report is strong evidence, one held by a hundred
+    (a common phrase) is not.
     """
     per_key = [
-        select(MatchKey.report_id)
+        select(MatchKey.key, MatchKey.report_id)
         .where(MatchKey.key == bindparam(f"k{i}"))
         .order_by(MatchKey.report_id.desc())
         .limit(MAX_POSTINGS_PER_KEY)
         .subquery()
         for i in range(key_count)
     ]
-    postings = union_all(*[select(sub.c.report_id) for sub in per_key]).subquery()
-    shared = func.count().label("shared")
+    postings = union_all(*[select(sub.c.key, sub.c.report_id) for sub in per_key]).subquery()
+    holders = func.count().over(partition_by=postings.c.key)
+    weighted = select(
+        postings.c.report_id, (literal(1.0) / holders).label("weight")
+    ).subquery()
+    score = func.sum(weighted.c.weight).label("score")
     return (
-        select(postings.c.report_id, shared)
-        .group_by(postings.c.report_id)
-        .order_by(shared.desc(), postings.c.report_id.desc())
+        select(weighted.c.report_id, score)
+        .group_by(weighted.c.report_id)
+        .order_by(score.desc(), weighted.c.report_id.desc())
         .limit(MAX_TEXT_CANDIDATES + 1)
     )
 
@@ -183,5 +190,5 @@ def candidates_by_photo(phashes: list[int], exclude_report_id: int | None = None
         cache.refresh()
         found: list[int] = []
         for phash in phashes:
-            found += cache.near(phash, PHOTO_CANDIDATE_BITS, MAX_IMAGE_CANDIDATES)
+            found += cache.near(phash, PHOTO_MAX_DISTANCE, MAX_IMAGE_CANDIDATES)
     return [report_id for report_id in dict.fromkeys(found) if report_id != exclude_report_id]
