@@ -185,3 +185,21 @@ def test_rate_limited_form_still_accepts_reports_when_redis_is_down(app_config, 
     # Accepted while Redis is down, and the limit still holds (in memory meanwhile).
     assert statuses == [201, 201, 201, 429]
     assert db.session.scalar(select(func.count(Report.id))) == 3
+
+
+def test_a_report_matching_two_cases_bridges_them_into_one(client, db, run_worker):
+    link = "https://www.facebook.com/groups/99/posts/4242"
+    link_only = submit(client, content="", url=link)
+    text_only = submit(client)
+    run_worker()
+    first, second = by_code(db, link_only).case_id, by_code(db, text_only).case_id
+    assert first != second  # nothing linked them yet
+    full_post = submit(client, url=link + "?fbclid=x")
+    run_worker()
+    case_ids = {by_code(db, code).case_id for code in (link_only, text_only, full_post)}
+    assert len(case_ids) == 1
+    case = db.session.get(Case, case_ids.pop())
+    assert case.report_count == 3
+    merged = db.session.get(Case, ({first, second} - {case.id}).pop())
+    assert merged.status == "closed" and merged.merged_into_id == case.id
+    assert merged.report_count == 0

@@ -91,9 +91,7 @@ def _lookup_statement(key_count: int) -> Select:
     ]
     postings = union_all(*[select(sub.c.key, sub.c.report_id) for sub in per_key]).subquery()
     holders = func.count().over(partition_by=postings.c.key)
-    weighted = select(
-        postings.c.report_id, (literal(1.0) / holders).label("weight")
-    ).subquery()
+    weighted = select(postings.c.report_id, (literal(1.0) / holders).label("weight")).subquery()
     score = func.sum(weighted.c.weight).label("score")
     return (
         select(weighted.c.report_id, score)

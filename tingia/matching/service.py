@@ -29,7 +29,7 @@ from tingia.matching.scoring import (
     score_reports,
 )
 from tingia.models import Attachment, Case, CaseSuggestion, GroupingLock, Report
-from tingia.triage.membership import add_report, open_case_for, record
+from tingia.triage.membership import add_report, merge_cases, open_case_for, record
 
 log = logging.getLogger(__name__)
 
@@ -163,16 +163,14 @@ def candidate_report_ids(signals: ReportSignals, exclude_report_id: int | None =
     return list(dict.fromkeys(found))
 
 
-def best_case_match(
-    signals: ReportSignals, exclude_report_id: int | None = None
-) -> CaseMatch | None:
-    """The open (not closed) case whose reports best match, scored in full on candidates only.
+def case_matches(signals: ReportSignals, exclude_report_id: int | None = None) -> list[CaseMatch]:
+    """Each open (not closed) candidate case with its best-matching report, best first.
 
-    Used by the worker and by `python -m bench.matching`. On equal scores the oldest case wins.
+    Only the index's candidates are scored. On equal scores the oldest case comes first.
     """
     candidate_ids = candidate_report_ids(signals, exclude_report_id)
     if not candidate_ids:
-        return None
+        return []
     rows = db.session.execute(
         select(Report.id, Report.case_id, Report.normalised_text, Report.content, Report.url)
         .join(Case, Report.case_id == Case.id)
@@ -187,13 +185,43 @@ def best_case_match(
         )
     ):
         attachments[attachment.report_id].append(attachment)
-    best: CaseMatch | None = None
+    best_by_case: dict[int, CaseMatch] = {}
     for row in rows:
         stored = _stored_signals(row.content, row.url, row.normalised_text, attachments[row.id])
         score = score_reports(signals, stored)
-        if best is None or score.score > best.score.score:
-            best = CaseMatch(case_id=row.case_id, report_id=row.id, score=score)
-    return best
+        current = best_by_case.get(row.case_id)
+        if current is None or score.score > current.score.score:
+            best_by_case[row.case_id] = CaseMatch(
+                case_id=row.case_id, report_id=row.id, score=score
+            )
+    return sorted(best_by_case.values(), key=lambda match: (-match.score.score, match.case_id))
+
+
+def best_case_match(
+    signals: ReportSignals, exclude_report_id: int | None = None
+) -> CaseMatch | None:
+    """The open case whose reports best match (used by the worker and `bench.matching`)."""
+    matches = case_matches(signals, exclude_report_id)
+    return matches[0] if matches else None
+
+
+def _bridge(case: Case, others: list[CaseMatch], auto: float) -> list[int]:
+    """Merge into `case` the other cases this report also joins automatically.
+
+    A link-only report and a screenshot-only report of one story open two cases when they
+    arrive first; the full post that matches both shows they are one story. Cases already
+    published are left as they are (a verifier can merge them by hand).
+    """
+    merged = []
+    for other in others:
+        if other.score.score < auto:
+            break
+        source = db.session.get(Case, other.case_id)
+        if source is None or source.status not in ("open", "triaged") or source.verdict:
+            continue
+        merge_cases(source, case, actor=None)
+        merged.append(source.id)
+    return merged
 
 
 def process_report(report_id: int) -> dict[str, Any]:
@@ -215,10 +243,12 @@ def process_report(report_id: int) -> dict[str, Any]:
         return {"report_id": report_id, "outcome": "already_processed", "case_id": report.case_id}
 
     auto, suggest = thresholds()
-    match = best_case_match(signals, report.id)
+    matches = case_matches(signals, report.id)
+    match = matches[0] if matches else None
     decision = decide(match.score.score, auto, suggest) if match else "new"
     case = db.session.get(Case, match.case_id) if decision == "attach" else open_case_for(report)
     add_report(report, case)
+    bridged = _bridge(case, matches[1:], auto) if decision == "attach" else []
     if decision == "suggest":
         db.session.add(
             CaseSuggestion(
@@ -247,4 +277,5 @@ def process_report(report_id: int) -> dict[str, Any]:
         "outcome": decision,
         "case_id": case.id,
         "score": report.match_score,
+        "merged_cases": bridged,
     }
