@@ -84,7 +84,7 @@ def run_pipeline(rows: list[dict], devset: Path, args: argparse.Namespace) -> di
     from tingia.intake.uploads import read_image_upload
     from tingia.matching import service
     from tingia.matching.service import process_report, store_fingerprint, thresholds
-    from tingia.models import CaseSuggestion, Report
+    from tingia.models import Case, CaseSuggestion, Report
 
     if args.exhaustive:
 
@@ -150,8 +150,20 @@ def run_pipeline(rows: list[dict], devset: Path, args: argparse.Namespace) -> di
                     )
             seconds = time.perf_counter() - began
             case_of = dict(db.session.execute(select(Report.id, Report.case_id)).all())
+            # A suggested case may have been merged into another since: follow it there.
+            merged_into = dict(
+                db.session.execute(
+                    select(Case.id, Case.merged_into_id).where(Case.merged_into_id.is_not(None))
+                ).all()
+            )
+
+            def final_case(case_id: int) -> int:
+                while case_id in merged_into:
+                    case_id = merged_into[case_id]
+                return case_id
+
             suggestions = [
-                (s.report_id, s.case_id, s.score)
+                (s.report_id, final_case(s.case_id), s.score)
                 for s in db.session.scalars(select(CaseSuggestion).order_by(CaseSuggestion.id))
             ]
             auto, suggest = thresholds()

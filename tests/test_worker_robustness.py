@@ -1,5 +1,6 @@
 """The worker survives missing files and dead workers: every report is processed in the end."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -61,6 +62,20 @@ def test_sweeper_re_enqueues_reports_whose_job_failed_or_vanished(db, make, run_
     assert all(r.processed_at is not None for r in (failed, vanished, queued))
 
 
+def session_processes(session_id: int) -> list[int]:
+    """Live processes of a session (Linux /proc): a worker and the work horse it forked."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        state, session = fields[0], int(fields[3])
+        if session == session_id and state != "Z":
+            pids.append(int(stat.parent.name))
+    return pids
+
+
 def test_a_report_whose_worker_was_killed_mid_job_is_processed_after_all(db, make, app_config):
     report = make.report("Cảnh báo: nước máy ở quận 7 nhiễm độc, không được dùng để nấu ăn")
     db.session.add(GroupingLock(id=GROUPING_LOCK_ID))
@@ -76,15 +91,23 @@ def test_a_report_whose_worker_was_killed_mid_job_is_processed_after_all(db, mak
         env=worker_env(app_config),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        start_new_session=True,  # its own process group: the work horse dies with it
+        start_new_session=True,  # the worker and its work horse share this session
     )
     try:
         deadline = time.monotonic() + 60
-        while Job.fetch(job_id, connection=get_redis()).get_status() != JobStatus.STARTED:
+        while (
+            Job.fetch(job_id, connection=get_redis()).get_status() != JobStatus.STARTED
+            or len(session_processes(worker.pid)) < 2
+        ):
             assert time.monotonic() < deadline, "the worker never started the job"
             time.sleep(0.05)
     finally:
-        os.killpg(worker.pid, signal.SIGKILL)
+        # The machine dies: the worker and the work horse (its own process group) at once.
+        while pids := session_processes(worker.pid):
+            for pid in pids:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            time.sleep(0.05)
         worker.wait(30)
         db.session.rollback()  # release the lock
 
