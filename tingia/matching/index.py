@@ -5,11 +5,14 @@ every machine shares: a lookup reads at most MAX_POSTINGS_PER_KEY rows per key, 
 reports are stored. Perceptual hashes of photos are searched with a vectorised Hamming scan over
 a per-process numpy copy of `photo_hashes` (rebuilt from the database, never the only copy).
 
-Memory per stored report (measured with `python -m bench.matching`, README "Matching at scale"):
-- database: one `match_keys` row per key, at most 2 * MAX_INDEX_KEYS + 1 + images (text, text
-  read from screenshots, link, image digests), ~20 for a typical report; each row is stored
-  in the primary key (key, report_id) and in the report_id index;
-- each worker process: 16 bytes per stored photo (pHash + report id), nothing per text.
+Memory per stored report (measured with `python -m bench.matching`, README "Benchmark"):
+- database: one `match_keys` row per key: at most 2 * MAX_INDEX_KEYS (64 winnowed keys of the
+  text, 64 of the text read from screenshots) + 1 (link) + one per image, so at most 134; 7 on
+  average for the benchmark's ~100-word reports. A row costs ~38 bytes on SQLite (primary key
+  (key, report_id) as a WITHOUT ROWID table, plus the report_id index) and ~100 on PostgreSQL
+  (heap + both indexes); `photo_hashes` adds ~35 bytes per photo;
+- each worker process: 16 bytes per stored photo (pHash + report id; up to twice that while
+  the arrays have room to grow), nothing per text report.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from tingia.models import MatchKey, PhotoHash
 # this is a common phrase (no evidence) or a story with that many reports already (its latest
 # reports are enough to find its case). This bounds a lookup whatever the index size.
 MAX_POSTINGS_PER_KEY = 100
-# How many candidate reports (most shared keys first) are scored in full.
+# How many candidate reports (most shared evidence first) are scored in full.
 MAX_TEXT_CANDIDATES = 50
 # Photos whose pHash is within the scorer's PHOTO_MAX_DISTANCE are candidates (the nearest
 # MAX_IMAGE_CANDIDATES per photo), scored in full.
