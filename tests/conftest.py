@@ -185,7 +185,7 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def redis(app: Flask) -> Redis:
     """The app's Redis connection."""
-    from tingia.jobs import get_redis
+    from tingia.jobs.queue import get_redis
 
     return get_redis()
 
@@ -193,7 +193,7 @@ def redis(app: Flask) -> Redis:
 @pytest.fixture
 def run_worker(app: Flask):
     """Run the real RQ worker in burst mode on the app's queue; returns how many jobs ran."""
-    from tingia.jobs import get_queue, get_redis
+    from tingia.jobs.queue import get_queue, get_redis
 
     def run() -> int:
         queue = get_queue()

@@ -95,9 +95,9 @@ def report(
 def case(*reports: Report, **report_kwargs) -> Case:
     """A case holding the given reports (a new report when none), grouped without the matcher,
     as the worker would: the case opens at the first report's province centre."""
+    from tingia.cases.membership import add_report, open_case_for
     from tingia.database import utcnow
     from tingia.matching.normalise import normalise_text
-    from tingia.triage.membership import add_report, open_case_for
 
     reports = reports or (report(**report_kwargs),)
     new_case = open_case_for(reports[0])

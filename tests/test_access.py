@@ -18,14 +18,14 @@ from tingia.extensions import db as _db
 from tingia.models import ApiToken, Case, User
 
 LEAD_ONLY = {
-    "staff.publish",
-    "staff.unpublish",
-    "staff.team.members",
-    "staff.team.set_user_active",
+    "editor.publish",
+    "editor.unpublish",
+    "team.members",
+    "team.set_user_active",
     "api.publish_case",
     "api.unpublish_case",
 }
-ADMIN_ONLY = {"staff.team.admin_users", "staff.team.update"}
+ADMIN_ONLY = {"team.admin_users", "team.update"}
 
 
 @dataclass
@@ -51,11 +51,11 @@ PARAMS = {
 
 
 def staff_rules(app: Flask) -> list[tuple[str, str, str]]:
-    """(endpoint, rule, method) of every staff page and every token-protected API route."""
+    """(endpoint, rule, method) of every page under /staff/ and every token-protected API route."""
     routes = []
     for rule in app.url_map.iter_rules():
         view = app.view_functions[rule.endpoint]
-        if rule.endpoint.startswith("staff.") or getattr(view, "requires_token", False):
+        if rule.rule.startswith("/staff/") or getattr(view, "requires_token", False):
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 routes.append((rule.endpoint, rule.rule, method))
     assert len(routes) > 30, "the staff routes were not found"
@@ -165,9 +165,9 @@ def _api_list_hides(session, world, method):
 NO_PARAM_CHECKS = {
     "staff.queue": _queue_hides,
     "staff.bulk": _bulk_refuses,
-    "staff.team.members": _team_hides,
-    "staff.team.admin_users": _admin_refuses,
-    "staff.team.tokens": _tokens_hide,
+    "team.members": _team_hides,
+    "team.admin_users": _admin_refuses,
+    "team.tokens": _tokens_hide,
     "api.list_cases": _api_list_hides,
 }
 

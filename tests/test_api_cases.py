@@ -28,7 +28,7 @@ def grouped(db, make, run_worker):
         ),
     ]
     db.session.commit()
-    from tingia.jobs import enqueue_report
+    from tingia.jobs.tasks import enqueue_report
 
     for report in reports:
         enqueue_report(report.id)

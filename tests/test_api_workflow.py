@@ -2,6 +2,7 @@
 
 import pytest
 
+from tingia.publishing import service as publishing
 from tingia.triage import service
 
 VERDICT = {
@@ -241,7 +242,7 @@ def test_suggestions_in_the_case_and_their_decision(client, db, make, staff, cas
 def test_case_detail_carries_the_verdict(client, db, staff, case):
     people, headers = staff
     service.triage(case, "verifiable", people["verifier"])
-    service.save_publication(case, VERDICT, people["verifier"])
+    publishing.save_publication(case, VERDICT, people["verifier"])
     db.session.commit()
     body = client.get(f"/api/v1/cases/{case.id}", headers=headers["lead"]).get_json()
     assert body["verdict"]["status"] == "draft" and body["verdict"]["sources"] == VERDICT["sources"]

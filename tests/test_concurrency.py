@@ -8,7 +8,9 @@ from pathlib import Path
 from rq.job import Job
 from sqlalchemy import func, select
 
-from tingia.jobs import enqueue_report, get_redis, process_job_id
+from tingia.jobs.outbox import process_job_id
+from tingia.jobs.queue import get_redis
+from tingia.jobs.tasks import enqueue_report
 from tingia.matching.normalise import fold_diacritics
 from tingia.models import Case, CaseSuggestion, Report
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from tingia.jobs import enqueue_report, sweep_unprocessed
+from tingia.jobs.tasks import enqueue_report, sweep_unprocessed
 from tingia.matching.service import process_report
 from tingia.models import Attachment, Case, MatchKey, Report
 

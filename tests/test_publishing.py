@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from tingia.publishing import service as publishing
 from tingia.triage import service
 
 CONTACTS = ("Phạm Bí Mật", "bimat@example.vn", "0987654321", "Lê Riêng Tư", "riengtu@example.vn")
@@ -34,8 +35,8 @@ def staff(db, make):
 
 def publish(case, content, staff, category="verifiable"):
     service.triage(case, category, staff["verifier"])
-    service.save_publication(case, content, staff["verifier"])
-    return service.publish(case, staff["lead"])
+    publishing.save_publication(case, content, staff["verifier"])
+    return publishing.publish(case, staff["lead"])
 
 
 @pytest.fixture
@@ -59,7 +60,7 @@ def published(db, make, staff):
         contact_consent=True,
     )
     case = make.case(shown, hidden)
-    service.set_publishable(shown.attachments[0], True, staff["verifier"])
+    publishing.set_publishable(shown.attachments[0], True, staff["verifier"])
     verdict = publish(case, VERDICT, staff)
     db.session.commit()
     return verdict
@@ -144,7 +145,7 @@ def test_public_images_need_a_published_verdict_of_their_case(client, db, make, 
     other = publish(make.case(), {**VERDICT, "title": "Khác"}, staff)
     db.session.commit()
     assert client.get(f"/verdicts/{other.id}/images/{shown.id}").status_code == 404
-    service.unpublish(published.case, "Sai", staff["lead"])
+    publishing.unpublish(published.case, "Sai", staff["lead"])
     db.session.commit()
     assert client.get(f"/verdicts/{published.id}/images/{shown.id}").status_code == 404
     assert client.get(f"/verdicts/{published.slug}").status_code == 404

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from tingia.models import Verdict
+from tingia.publishing import service as publishing
 from tingia.triage import service
 
 FORM = {
@@ -157,7 +158,9 @@ def test_fraud_warning_is_written_and_published(client, db, make, staff):
 def test_verdict_rows_are_one_per_case(db, make, staff, verifiable):
     from tingia.extensions import db as _db
 
-    service.save_publication(verifiable, {**FORM, "sources": ["https://a.vn"]}, staff["verifier"])
-    service.save_publication(verifiable, {**FORM, "sources": ["https://b.vn"]}, staff["lead"])
+    publishing.save_publication(
+        verifiable, {**FORM, "sources": ["https://a.vn"]}, staff["verifier"]
+    )
+    publishing.save_publication(verifiable, {**FORM, "sources": ["https://b.vn"]}, staff["lead"])
     assert _db.session.scalars(_db.select(Verdict)).all() == [verifiable.verdict]
     assert verifiable.verdict.sources == ["https://b.vn"]

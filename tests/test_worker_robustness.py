@@ -13,7 +13,9 @@ from sqlalchemy import update
 
 from tests.test_concurrency import worker_env
 from tingia import storage
-from tingia.jobs import enqueue_report, get_queue, get_redis, process_job_id, sweep_unprocessed
+from tingia.jobs.outbox import process_job_id
+from tingia.jobs.queue import get_queue, get_redis
+from tingia.jobs.tasks import enqueue_report, sweep_unprocessed
 from tingia.matching.service import GROUPING_LOCK_ID
 from tingia.models import GroupingLock
 

@@ -5,11 +5,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from tingia.cases.rules import WorkflowError
 from tingia.centres.scoping import national_centre, scoped_cases
 from tingia.database import utcnow
 from tingia.models import Case, CaseEvent, Report
+from tingia.publishing import service as publishing
 from tingia.triage import service
-from tingia.triage.service import WorkflowError
 
 VERDICT = {
     "rating": "fake",
@@ -233,27 +234,27 @@ def test_verdicts_need_a_verifiable_case_and_valid_fields(db, make):
     verifier = make.user("verifier", "01")
     case = make.case()
     with pytest.raises(WorkflowError) as error:
-        service.save_publication(case, VERDICT, verifier)
+        publishing.save_publication(case, VERDICT, verifier)
     assert error.value.status == 409  # not triaged
     service.triage(case, "verifiable", verifier)
     bad = {**VERDICT, "rating": "sort of", "sources": ["ftp://x", "moh"], "title": ""}
     with pytest.raises(WorkflowError) as error:
-        service.save_publication(case, bad, verifier)
+        publishing.save_publication(case, bad, verifier)
     assert error.value.status == 422
     assert set(error.value.fields) == {"rating", "sources", "title"}
-    verdict = service.save_publication(case, VERDICT, verifier)
+    verdict = publishing.save_publication(case, VERDICT, verifier)
     assert verdict.status == "draft" and verdict.kind == "verdict"
     assert verdict.claim == VERDICT["title"]  # defaults to the title
     assert actions(case)[-1] == "verdict_drafted"
     with pytest.raises(WorkflowError) as error:
-        service.save_publication(case, WARNING, verifier, kind="warning")
+        publishing.save_publication(case, WARNING, verifier, kind="warning")
     assert error.value.status == 409
 
 
 def publishable_case(make, author, province="01"):
     case = make.case(make.report(province=province))
     service.triage(case, "verifiable", author)
-    service.save_publication(case, VERDICT, author)
+    publishing.save_publication(case, VERDICT, author)
     return case
 
 
@@ -261,10 +262,10 @@ def test_only_leads_and_admins_publish(db, make):
     author = make.user("verifier", "01")
     case = publishable_case(make, author)
     with pytest.raises(WorkflowError) as error:
-        service.publish(case, make.user("verifier", "01"))
+        publishing.publish(case, make.user("verifier", "01"))
     assert error.value.status == 403 and case.status == "triaged"
     lead = make.user("lead", "01")
-    verdict = service.publish(case, lead)
+    verdict = publishing.publish(case, lead)
     assert case.status == "published" and verdict.status == "published"
     assert verdict.published_by == lead and verdict.published_at is not None
     assert verdict.slug.endswith(f"-{verdict.id}") and verdict.slug.startswith("nuoc-chanh")
@@ -272,14 +273,14 @@ def test_only_leads_and_admins_publish(db, make):
     report = case.reports[0]
     assert report.status == "published"  # derived from the case
     with pytest.raises(WorkflowError) as error:
-        service.publish(case, lead)
+        publishing.publish(case, lead)
     assert error.value.status == 409
 
 
 def test_the_author_may_not_publish_unless_the_only_lead(db, make):
     lead = make.user("lead", "01")
     case = publishable_case(make, lead)
-    verdict = service.publish(case, lead)  # the only lead of Hà Nội
+    verdict = publishing.publish(case, lead)  # the only lead of Hà Nội
     event = last_event(case)
     assert event.action == "published" and event.detail["self_review"] is True
     assert "only lead" in event.detail["reason"]
@@ -288,9 +289,9 @@ def test_the_author_may_not_publish_unless_the_only_lead(db, make):
     second_lead = make.user("lead", "01")
     other = publishable_case(make, lead)
     with pytest.raises(WorkflowError) as error:
-        service.publish(other, lead)
+        publishing.publish(other, lead)
     assert error.value.status == 403 and other.status == "triaged"
-    service.publish(other, second_lead)
+    publishing.publish(other, second_lead)
     assert other.status == "published"
 
 
@@ -298,39 +299,39 @@ def test_editing_a_draft_makes_the_editor_its_author(db, make):
     verifier = make.user("verifier", "01")
     lead, other_lead = make.user("lead", "01"), make.user("lead", "01")
     case = publishable_case(make, verifier)
-    service.save_publication(case, {**VERDICT, "summary": "Sửa lại"}, lead)
+    publishing.save_publication(case, {**VERDICT, "summary": "Sửa lại"}, lead)
     with pytest.raises(WorkflowError):
-        service.publish(case, lead)
-    service.publish(case, other_lead)
+        publishing.publish(case, lead)
+    publishing.publish(case, other_lead)
     assert actions(case)[-2:] == ["verdict_edited", "published"]
 
 
 def test_national_lead_publishes_a_provincial_case(db, make):
     case = publishable_case(make, make.user("verifier", "01"))
-    service.publish(case, make.user("lead", None))
+    publishing.publish(case, make.user("lead", None))
     assert case.status == "published"
 
 
 def test_unpublish_needs_a_lead_and_a_reason(db, make):
     lead = make.user("lead", "01")
     case = publishable_case(make, make.user("verifier", "01"))
-    verdict = service.publish(case, lead)
+    verdict = publishing.publish(case, lead)
     first_published = verdict.published_at
     with pytest.raises(WorkflowError) as error:
-        service.unpublish(case, "Sai nguồn", make.user("verifier", "01"))
+        publishing.unpublish(case, "Sai nguồn", make.user("verifier", "01"))
     assert error.value.status == 403
     with pytest.raises(WorkflowError) as error:
-        service.unpublish(case, "", lead)
+        publishing.unpublish(case, "", lead)
     assert error.value.status == 422
-    service.unpublish(case, "Sai nguồn", lead)
+    publishing.unpublish(case, "Sai nguồn", lead)
     assert case.status == "triaged" and verdict.status == "withdrawn"
     assert verdict.unpublish_reason == "Sai nguồn" and case.reports[0].status == "triaged"
     assert last_event(case).detail["reason"] == "Sai nguồn"
     with pytest.raises(WorkflowError) as error:
-        service.unpublish(case, "again", lead)
+        publishing.unpublish(case, "again", lead)
     assert error.value.status == 409
-    service.save_publication(case, {**VERDICT, "title": "Đã sửa"}, make.user("verifier", "01"))
-    service.publish(case, lead)
+    publishing.save_publication(case, {**VERDICT, "title": "Đã sửa"}, make.user("verifier", "01"))
+    publishing.publish(case, lead)
     assert verdict.published_at == first_published and verdict.slug.startswith("nuoc-chanh")
 
 
@@ -339,15 +340,15 @@ def test_fraud_cases_close_with_an_action_or_publish_a_warning(db, make):
     case = make.case(make.report("Nạp tiền nhận thưởng", "79"))
     service.triage(case, "fraud", verifier)
     with pytest.raises(WorkflowError) as error:
-        service.save_publication(case, VERDICT, verifier, kind="verdict")
+        publishing.save_publication(case, VERDICT, verifier, kind="verdict")
     assert error.value.status == 409
     with pytest.raises(WorkflowError) as error:
-        service.save_publication(case, {"title": "x", "explanation": "y"}, verifier)
+        publishing.save_publication(case, {"title": "x", "explanation": "y"}, verifier)
     assert set(error.value.fields) == {"advice"}
     service.close(case, "Chuyển công an", verifier)
-    warning = service.save_publication(case, WARNING, verifier)
+    warning = publishing.save_publication(case, WARNING, verifier)
     assert warning.kind == "warning" and warning.rating is None
-    service.publish(case, lead)
+    publishing.publish(case, lead)
     assert case.status == "published" and case.action_taken == "Chuyển công an"
 
 
@@ -371,9 +372,9 @@ def test_publishable_images_are_recorded(db, make):
     report = make.report(images=[make.png_bytes()])
     case = make.case(report)
     attachment = report.attachments[0]
-    service.set_publishable(attachment, True, verifier)
+    publishing.set_publishable(attachment, True, verifier)
     assert attachment.publishable is True and last_event(case).action == "image_made_public"
     unprocessed = make.report(images=[make.png_bytes(color="blue")])
     with pytest.raises(WorkflowError):
-        service.set_publishable(unprocessed.attachments[0], True, verifier)
+        publishing.set_publishable(unprocessed.attachments[0], True, verifier)
     assert db.session.get(Report, unprocessed.id).case is None

@@ -57,6 +57,10 @@ def _init_extensions(app: Flask) -> None:
 
     app.context_processor(template_helpers)
 
+    from tingia.jobs import dispatch
+
+    dispatch.init_app(app)
+
 
 def _select_locale() -> str:
     """?lang= switches and remembers the language; otherwise Vietnamese unless asked otherwise."""
@@ -79,15 +83,20 @@ def _select_locale() -> str:
 
 def _register_blueprints(app: Flask) -> None:
     from tingia.api import bp as api_bp
+    from tingia.auth.team import bp as team_bp
     from tingia.auth.views import bp as auth_bp
     from tingia.intake.views import bp as intake_bp
+    from tingia.publishing.staff_views import bp as editor_bp
     from tingia.publishing.views import bp as publishing_bp
     from tingia.triage.views import bp as staff_bp
 
     app.register_blueprint(publishing_bp)
     app.register_blueprint(intake_bp)
     app.register_blueprint(auth_bp)
+    # Staff pages, all under /staff/: each blueprint requires sign-in for all of its routes.
     app.register_blueprint(staff_bp, url_prefix="/staff")
+    app.register_blueprint(editor_bp, url_prefix="/staff")
+    app.register_blueprint(team_bp, url_prefix="/staff")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     # The API authenticates with bearer tokens only, never the session cookie, so CSRF can't apply.
     csrf.exempt(api_bp)

@@ -10,7 +10,7 @@ from tingia.auth.service import AccountError, create_api_token, create_user, fin
 from tingia.centres.scoping import centre_for_province, national_centre
 from tingia.centres.service import seed_provinces_and_centres
 from tingia.extensions import db
-from tingia.models import ROLES, Province
+from tingia.models import Province, Role
 
 users_cli = AppGroup("users", help="Manage staff accounts.")
 tokens_cli = AppGroup("tokens", help="Manage API tokens.")
@@ -34,7 +34,7 @@ def seed_command(demo: bool) -> None:
 
 @users_cli.command("create")
 @click.argument("email")
-@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--role", type=click.Choice([role.value for role in Role]), required=True)
 @click.option("--province", "province_code", default=None, help="2-digit code; none = national")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--name", default="")
@@ -68,7 +68,7 @@ def create_token_command(email: str, name: str) -> None:
 @jobs_cli.command("sweep")
 def sweep_command() -> None:
     """Enqueue every report that is still unprocessed."""
-    from tingia.jobs import sweep_unprocessed
+    from tingia.jobs.tasks import sweep_unprocessed
 
     click.echo(f"enqueued: {sweep_unprocessed(older_than_seconds=0)}")
 
@@ -77,7 +77,7 @@ def sweep_command() -> None:
 @click.argument("report_id", type=int)
 def process_command(report_id: int) -> None:
     """Process one report now, in this process (bypasses the queue)."""
-    from workers.tasks import process_report
+    from tingia.jobs.tasks import process_report
 
     click.echo(process_report(report_id))
 

@@ -35,6 +35,9 @@ class DefaultConfig:
 
     # Background jobs.
     RQ_QUEUE = "tingia"
+    # Committing a new report enqueues its processing (tingia/jobs/dispatch.py); benchmarks that
+    # process reports in-process turn it off.
+    JOBS_ENQUEUE_ON_COMMIT = True
     JOB_TIMEOUT = 120  # seconds a process_report job may run (OCR of 5 screenshots included)
     JOB_RETRIES = 3
     JOB_RETRY_INTERVALS = [10, 60, 300]

@@ -21,8 +21,8 @@ from tingia.centres.scoping import centre_for_province, national_centre
 from tingia.database import utcnow
 from tingia.extensions import db
 from tingia.intake.service import ReportInput, accept_report
-from tingia.matching.normalise import fold_diacritics
-from tingia.models import Report, Verdict
+from tingia.models import Report, ReportSource, Verdict
+from tingia.text import fold_diacritics
 
 DEMO_PASSWORD = "demo-tingia-2026"
 DEMO_STAFF = [
@@ -279,7 +279,7 @@ def _add_demo_reports(summary: DemoSummary) -> None:
                 if index % 3 == 0
                 else None,
                 contact_consent=index % 3 == 0,
-                source="demo",
+                source=ReportSource.DEMO,
             )
             report = accept_report(fields, [])
             # Later copies arrive over the following hours, all before now.
@@ -293,7 +293,7 @@ def _process_demo_reports() -> int:
 
     report_ids = db.session.scalars(
         select(Report.id)
-        .where(Report.source == "demo", Report.processed_at.is_(None))
+        .where(Report.source == ReportSource.DEMO, Report.processed_at.is_(None))
         .order_by(Report.created_at, Report.id)
     ).all()
     for report_id in report_ids:
@@ -303,15 +303,16 @@ def _process_demo_reports() -> int:
 
 def _publish_demo_examples() -> list[str]:
     """Draft and publish the demo verdict and warning through the workflow, as staff would."""
+    from tingia.cases.rules import WorkflowError
+    from tingia.publishing import service as publishing
     from tingia.triage import service
-    from tingia.triage.service import WorkflowError
 
     done = []
     for story, author_email, publisher_email, category, content in DEMO_PUBLICATIONS:
         # The first copy of a story is sent unchanged (see _variant).
         report = db.session.scalar(
             select(Report)
-            .where(Report.source == "demo", Report.content == STORIES[story][0])
+            .where(Report.source == ReportSource.DEMO, Report.content == STORIES[story][0])
             .order_by(Report.id)
             .limit(1)
         )
@@ -322,8 +323,8 @@ def _publish_demo_examples() -> list[str]:
         try:
             service.assign(case, author.id, author)
             service.triage(case, category, author)
-            service.save_publication(case, content, author)
-            verdict = service.publish(case, publisher)
+            publishing.save_publication(case, content, author)
+            verdict = publishing.publish(case, publisher)
         except WorkflowError as error:  # someone already worked on this case: leave it
             done.append(f"case #{case.id} skipped ({error})")
             continue
@@ -334,4 +335,7 @@ def _publish_demo_examples() -> list[str]:
 
 def db_has_demo_reports() -> bool:
     """True once demo reports were added."""
-    return db.session.scalar(select(Report.id).where(Report.source == "demo").limit(1)) is not None
+    return (
+        db.session.scalar(select(Report.id).where(Report.source == ReportSource.DEMO).limit(1))
+        is not None
+    )

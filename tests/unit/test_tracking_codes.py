@@ -2,7 +2,7 @@
 
 import re
 
-from tingia.intake.service import CODE_ALPHABET, new_tracking_code, normalise_tracking_code
+from tingia.tracking_codes import CODE_ALPHABET, new_tracking_code, normalise_tracking_code
 
 
 def test_codes_are_three_groups_of_four_unambiguous_characters():

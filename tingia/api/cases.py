@@ -13,7 +13,7 @@ from tingia.api.serializers import case_detail, case_summary
 from tingia.centres.scoping import get_attachment_or_404, get_case_or_404, scoped_cases
 from tingia.errors import api_error
 from tingia.extensions import db
-from tingia.models import CASE_STATUSES, CATEGORIES, Case, Centre, Province
+from tingia.models import Case, CaseStatus, Category, Centre, Province
 
 
 def _case_filters() -> tuple[list, dict[str, str]]:
@@ -21,20 +21,20 @@ def _case_filters() -> tuple[list, dict[str, str]]:
     conditions, errors = [], {}
     status = request.args.get("status")
     if status:
-        if status in CASE_STATUSES:
+        if status in list(CaseStatus):
             conditions.append(Case.status == status)
         else:
-            errors["status"] = f"must be one of {', '.join(CASE_STATUSES)}"
+            errors["status"] = f"must be one of {', '.join(CaseStatus)}"
     category = request.args.get("category")
     if category:
-        if category in CATEGORIES:
+        if category in list(Category):
             conditions.append(Case.category == category)
         else:
-            errors["category"] = f"must be one of {', '.join(CATEGORIES)}"
+            errors["category"] = f"must be one of {', '.join(Category)}"
     province = request.args.get("province")
     if province:
         if province == "national":
-            conditions.append(Case.centre.has(Centre.province_code.is_(None)))
+            conditions.append(Case.centre.has(Centre.is_national))
         elif db.session.get(Province, province) is not None:
             conditions.append(Case.centre.has(Centre.province_code == province))
         else:

@@ -12,14 +12,14 @@ from flask import url_for
 
 from tingia.api import bp
 from tingia.models import (
-    CASE_STATUSES,
-    CATEGORIES,
-    CATEGORY_HINTS,
-    PLATFORMS,
-    PUBLICATION_KINDS,
-    PUBLICATION_STATUSES,
-    RATINGS,
-    REPORT_STATUSES,
+    CaseStatus,
+    Category,
+    CategoryHint,
+    Platform,
+    PublicationKind,
+    PublicationStatus,
+    Rating,
+    ReportStatus,
 )
 
 
@@ -41,9 +41,13 @@ DATE_TIME = {"type": "string", "format": "date-time"}
 REPORT_FIELDS: dict[str, Any] = {
     "content": {"type": "string", "maxLength": 20000, "description": "The text the citizen saw."},
     "url": {"type": "string", "maxLength": 2048, "description": "Link to the content."},
-    "platform": {"type": "string", "enum": list(PLATFORMS)},
+    "platform": {"type": "string", "enum": [m.value for m in Platform]},
     "province": {"type": "string", "pattern": "^[0-9]{2}$", "description": "Province code."},
-    "category_hint": {"type": "string", "enum": list(CATEGORY_HINTS), "default": "unsure"},
+    "category_hint": {
+        "type": "string",
+        "enum": [m.value for m in CategoryHint],
+        "default": "unsure",
+    },
     "contact_name": {"type": "string", "maxLength": 200},
     "contact_email": {"type": "string", "format": "email"},
     "contact_phone": {"type": "string", "description": "Vietnamese phone number."},
@@ -63,8 +67,8 @@ OUTCOME: dict[str, Any] = {
     "neutral explanation when the case was closed; null while it is being handled.",
     "required": ["kind"],
     "properties": {
-        "kind": {"type": "string", "enum": [*PUBLICATION_KINDS, "closed"]},
-        "rating": {"type": "string", "enum": [*RATINGS, None], "nullable": True},
+        "kind": {"type": "string", "enum": [*[m.value for m in PublicationKind], "closed"]},
+        "rating": {"type": "string", "enum": [*[m.value for m in Rating], None], "nullable": True},
         "title": NULLABLE_STRING,
         "url": {**URI, "nullable": True, "description": "The public page."},
         "message": NULLABLE_STRING,
@@ -77,9 +81,9 @@ STAFF_VERDICT: dict[str, Any] = {
     "properties": {
         "id": {"type": "integer"},
         "case_id": {"type": "integer"},
-        "kind": {"type": "string", "enum": list(PUBLICATION_KINDS)},
-        "status": {"type": "string", "enum": list(PUBLICATION_STATUSES)},
-        "rating": {"type": "string", "enum": [*RATINGS, None], "nullable": True},
+        "kind": {"type": "string", "enum": [m.value for m in PublicationKind]},
+        "status": {"type": "string", "enum": [m.value for m in PublicationStatus]},
+        "rating": {"type": "string", "enum": [*[m.value for m in Rating], None], "nullable": True},
         "title": {"type": "string"},
         "claim": {"type": "string"},
         "summary": {"type": "string"},
@@ -158,8 +162,8 @@ CLAIM_REVIEW: dict[str, Any] = {
 CASE_REQUIRED = ["id", "status", "category", "province", "report_count", "reports"]
 CASE_FIELDS: dict[str, Any] = {
     "id": {"type": "integer"},
-    "status": {"type": "string", "enum": list(CASE_STATUSES)},
-    "category": {"type": "string", "enum": [*CATEGORIES, None], "nullable": True},
+    "status": {"type": "string", "enum": [m.value for m in CaseStatus]},
+    "category": {"type": "string", "enum": [*[m.value for m in Category], None], "nullable": True},
     "province": {**NULLABLE_STRING, "description": "null for the national centre"},
     "centre": {"type": "string"},
     "report_count": {"type": "integer"},
@@ -209,7 +213,7 @@ SCHEMAS: dict[str, Any] = {
         "required": ["tracking_code", "status", "status_url"],
         "properties": {
             "tracking_code": {"type": "string", "example": "K7QM-4XRT-2PNB"},
-            "status": {"type": "string", "enum": list(REPORT_STATUSES)},
+            "status": {"type": "string", "enum": [m.value for m in ReportStatus]},
             "status_url": {"type": "string", "format": "uri"},
         },
     },
@@ -218,7 +222,7 @@ SCHEMAS: dict[str, Any] = {
         "required": ["tracking_code", "status", "submitted_at"],
         "properties": {
             "tracking_code": {"type": "string"},
-            "status": {"type": "string", "enum": list(REPORT_STATUSES)},
+            "status": {"type": "string", "enum": [m.value for m in ReportStatus]},
             "submitted_at": DATE_TIME,
             "processed_at": {**DATE_TIME, "nullable": True},
             "status_url": {"type": "string", "format": "uri"},
@@ -245,13 +249,13 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "id": {"type": "integer"},
             "tracking_code": {"type": "string"},
-            "status": {"type": "string", "enum": list(REPORT_STATUSES)},
+            "status": {"type": "string", "enum": [m.value for m in ReportStatus]},
             "content": {"type": "string"},
             "url": NULLABLE_STRING,
             "canonical_url": NULLABLE_STRING,
-            "platform": {"type": "string", "enum": list(PLATFORMS)},
+            "platform": {"type": "string", "enum": [m.value for m in Platform]},
             "province": {"type": "string"},
-            "category_hint": {"type": "string", "enum": list(CATEGORY_HINTS)},
+            "category_hint": {"type": "string", "enum": [m.value for m in CategoryHint]},
             "source": {"type": "string"},
             "created_at": DATE_TIME,
             "processed_at": {**DATE_TIME, "nullable": True},
@@ -316,7 +320,7 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["category"],
         "properties": {
-            "category": {"type": "string", "enum": list(CATEGORIES)},
+            "category": {"type": "string", "enum": [m.value for m in Category]},
             "reason": {"type": "string", "description": "Required for out_of_scope."},
         },
     },
@@ -332,7 +336,7 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["rating", "title", "summary", "explanation", "sources"],
         "properties": {
-            "rating": {"type": "string", "enum": list(RATINGS)},
+            "rating": {"type": "string", "enum": [m.value for m in Rating]},
             "title": {"type": "string", "maxLength": 300},
             "claim": {"type": "string", "description": "The claim as checked; default: title."},
             "summary": {"type": "string"},
@@ -370,7 +374,7 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "id": {"type": "integer"},
             "url": URI,
-            "rating": {"type": "string", "enum": list(RATINGS)},
+            "rating": {"type": "string", "enum": [m.value for m in Rating]},
             "title": {"type": "string"},
             "claim": {"type": "string"},
             "summary": {"type": "string"},
@@ -485,12 +489,12 @@ PATHS: dict[str, Any] = {
                 {
                     "name": "status",
                     "in": "query",
-                    "schema": {"type": "string", "enum": list(CASE_STATUSES)},
+                    "schema": {"type": "string", "enum": [m.value for m in CaseStatus]},
                 },
                 {
                     "name": "category",
                     "in": "query",
-                    "schema": {"type": "string", "enum": list(CATEGORIES)},
+                    "schema": {"type": "string", "enum": [m.value for m in Category]},
                 },
                 {"name": "province", "in": "query", "schema": {"type": "string"}},
             ],

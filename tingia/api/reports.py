@@ -11,7 +11,6 @@ from tingia.errors import api_error
 from tingia.extensions import db, limiter
 from tingia.intake.forms import ReportForm
 from tingia.intake.service import accept_report, find_report_by_code, report_input_from_form
-from tingia.jobs import enqueue_report
 
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 
@@ -68,7 +67,6 @@ def create_report():
     fields = report_input_from_form(form, source="api", locale="vi")
     report = accept_report(fields, form.uploaded_images)
     db.session.commit()
-    enqueue_report(report.id)
     body = public_report(report)
     response_body = {key: body[key] for key in ("tracking_code", "status", "status_url")}
     return response_body, 201, {"Location": body["status_url"]}

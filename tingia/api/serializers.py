@@ -9,7 +9,7 @@ from flask import url_for
 
 from tingia.centres.scoping import may_see_contact
 from tingia.models import Attachment, Case, CaseSuggestion, Report, User, Verdict
-from tingia.publishing.service import claim_review, public_outcome, public_url
+from tingia.publishing.public import claim_review, public_outcome, public_url
 from tingia.triage.service import visible_suggestions
 
 

@@ -14,13 +14,14 @@ from tingia.api import bp
 from tingia.api.auth import current_api_user, token_required
 from tingia.api.pagination import PaginationError, paginate
 from tingia.api.serializers import case_detail, public_verdict, staff_verdict
+from tingia.cases.rules import WorkflowError
 from tingia.centres.scoping import get_case_or_404, get_report_or_404, get_suggestion_or_404
 from tingia.errors import api_error
 from tingia.extensions import db
-from tingia.models import Case, Verdict
-from tingia.publishing.service import published
+from tingia.models import Case, PublicationKind, Verdict
+from tingia.publishing import service as publishing
+from tingia.publishing.public import published
 from tingia.triage import service
-from tingia.triage.service import WorkflowError
 
 
 class BodyError(Exception):
@@ -103,7 +104,7 @@ def assign_case(case_id: int):
     return _run(action, lambda _: case_detail(case, user))
 
 
-def _save(case_id: int, kind: str):
+def _save(case_id: int, kind: PublicationKind):
     user, case = current_api_user(), _case(case_id)
     created = case.verdict is None
 
@@ -111,7 +112,7 @@ def _save(case_id: int, kind: str):
         body = _body("rating", "title", "claim", "summary", "explanation", "advice")
         if body.get("sources") is not None and not isinstance(body["sources"], list):
             raise BodyError(422, "Some fields are invalid.", {"sources": "must be a list of URLs"})
-        return service.save_publication(case, body, user, kind=kind)
+        return publishing.save_publication(case, body, user, kind=kind)
 
     return _run(action, staff_verdict, 201 if created else 200)
 
@@ -120,14 +121,14 @@ def _save(case_id: int, kind: str):
 @token_required
 def save_verdict(case_id: int):
     """Write or replace the draft verdict of a verifiable case."""
-    return _save(case_id, "verdict")
+    return _save(case_id, PublicationKind.VERDICT)
 
 
 @bp.post("/cases/<int:case_id>/warning")
 @token_required
 def save_warning(case_id: int):
     """Write or replace the draft fraud warning of a fraud case."""
-    return _save(case_id, "warning")
+    return _save(case_id, PublicationKind.WARNING)
 
 
 @bp.post("/cases/<int:case_id>/publish")
@@ -135,7 +136,7 @@ def save_warning(case_id: int):
 def publish_case(case_id: int):
     """Publish the case's draft (leads and admins; not the draft's author)."""
     user, case = current_api_user(), _case(case_id)
-    return _run(lambda: service.publish(case, user), staff_verdict)
+    return _run(lambda: publishing.publish(case, user), staff_verdict)
 
 
 @bp.post("/cases/<int:case_id>/unpublish")
@@ -145,7 +146,7 @@ def unpublish_case(case_id: int):
     user, case = current_api_user(), _case(case_id)
 
     def action() -> Verdict:
-        return service.unpublish(case, _body("reason").get("reason"), user)
+        return publishing.unpublish(case, _body("reason").get("reason"), user)
 
     return _run(action, staff_verdict)
 
@@ -202,7 +203,9 @@ def reject_suggestion(case_id: int, suggestion_id: int):
 @bp.get("/verdicts")
 def list_verdicts():
     """Published verdicts, newest first, each with its ClaimReview (public)."""
-    query = published("verdict").options(selectinload(Verdict.case).selectinload(Case.centre))
+    query = published(PublicationKind.VERDICT).options(
+        selectinload(Verdict.case).selectinload(Case.centre)
+    )
     try:
         items, next_url = paginate(query, "api.list_verdicts")
     except PaginationError as error:

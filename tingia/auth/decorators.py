@@ -9,7 +9,7 @@ from typing import Any
 from flask import abort
 from flask_login import current_user, login_required
 
-LEAD_ROLES = ("lead", "admin")
+from tingia.models import LEAD_ROLES, Role
 
 
 def role_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -29,4 +29,4 @@ def role_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., A
 
 
 lead_required = role_required(*LEAD_ROLES)
-admin_required = role_required("admin")
+admin_required = role_required(Role.ADMIN)

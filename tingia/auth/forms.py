@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from tingia.auth.service import MIN_PASSWORD_LENGTH
 from tingia.i18n import ROLE_LABELS
-from tingia.models import ROLES
+from tingia.models import Role
 
 
 class LoginForm(FlaskForm):
@@ -45,14 +46,14 @@ class NewUserForm(FlaskForm):
         [DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
         description=_l("Tell it to the colleague in person; they change it after signing in."),
     )
-    role = SelectField(_l("Role"), choices=[(role, ROLE_LABELS[role]) for role in ROLES])
+    role = SelectField(_l("Role"), choices=[SelectChoice(role, ROLE_LABELS[role]) for role in Role])
     centre_id = SelectField(_l("Centre"), coerce=int, choices=[])
 
 
 class UserUpdateForm(FlaskForm):
     """Admins: an account's role and centre."""
 
-    role = SelectField(_l("Role"), choices=[(role, ROLE_LABELS[role]) for role in ROLES])
+    role = SelectField(_l("Role"), choices=[SelectChoice(role, ROLE_LABELS[role]) for role in Role])
     centre_id = SelectField(_l("Centre"), coerce=int, choices=[])
 
 

@@ -7,12 +7,15 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import abort
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from tingia.centres.scoping import get_user_or_404
 from tingia.database import utcnow
 from tingia.extensions import db
-from tingia.models import ROLES, ApiToken, Centre, User
+from tingia.models import ApiToken, Centre, Role, User
+from tingia.models.enums import member_or_none
 
 # argon2-cffi's defaults are argon2id with RFC 9106's low-memory profile.
 password_hasher = PasswordHasher()
@@ -56,9 +59,10 @@ def find_user_by_email(email: str) -> User | None:
 
 def create_user(email: str, password: str, role: str, centre: Centre, name: str = "") -> User:
     """Add a staff account to a centre."""
-    if role not in ROLES:
-        raise AccountError(f"role must be one of {', '.join(ROLES)}")
-    if role == "admin" and not centre.is_national:
+    role = member_or_none(Role, role)
+    if role is None:
+        raise AccountError(f"role must be one of {', '.join(Role)}")
+    if role == Role.ADMIN and not centre.is_national:
         raise AccountError("admins belong to the national centre")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"passwords have at least {MIN_PASSWORD_LENGTH} characters")
@@ -106,10 +110,12 @@ def revoke_api_token(api_token: ApiToken) -> None:
 
 def may_manage(actor: User, target: User) -> bool:
     """Admins manage every account; a lead manages the verifiers of their own centre."""
-    if actor.role == "admin":
+    if actor.role == Role.ADMIN:
         return True
     return (
-        actor.role == "lead" and target.role == "verifier" and target.centre_id == actor.centre_id
+        actor.role == Role.LEAD
+        and target.role == Role.VERIFIER
+        and target.centre_id == actor.centre_id
     )
 
 
@@ -124,12 +130,25 @@ def set_active(target: User, active: bool, actor: User) -> None:
 
 def update_user(target: User, role: str, centre: Centre, actor: User) -> None:
     """Admins: change an account's role or centre."""
-    if actor.role != "admin":
+    if actor.role != Role.ADMIN:
         raise AccountForbidden(_l("Only admins change roles and centres"))
-    if role not in ROLES:
+    role = member_or_none(Role, role)
+    if role is None:
         raise AccountError(_l("Unknown role."))
     if target.id == actor.id and role != actor.role:
         raise AccountError(_l("You cannot change your own role"))
-    if role == "admin" and not centre.is_national:
+    if role == Role.ADMIN and not centre.is_national:
         raise AccountError(_l("Admins belong to the national centre."))
     target.role, target.centre = role, centre
+
+
+def get_token_or_404(user: User, token_id: int) -> ApiToken:
+    """An API token of the user, or of an account the user manages; 404 otherwise."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None:
+        abort(404)
+    if token.user_id != user.id:
+        owner = get_user_or_404(user, token.user_id)
+        if not may_manage(user, owner):
+            abort(404)
+    return token

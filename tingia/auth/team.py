@@ -1,13 +1,13 @@
 """Staff accounts: a lead manages the verifiers of their centre (/staff/team), admins manage every
-account (/staff/admin/users), everyone their own API tokens (/staff/account/tokens). Nested in
-the `staff` blueprint (endpoints staff.team.*), so sign-in is required already."""
+account (/staff/admin/users), everyone their own API tokens (/staff/account/tokens)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from tingia.auth.decorators import admin_required, lead_required
 from tingia.auth.forms import ActiveForm, NewUserForm, TokenForm, UserUpdateForm
@@ -16,12 +16,14 @@ from tingia.auth.service import (
     AccountForbidden,
     create_api_token,
     create_user,
+    get_token_or_404,
     may_manage,
     revoke_api_token,
     set_active,
     update_user,
 )
-from tingia.centres.scoping import get_token_or_404, get_user_or_404, scoped_users
+from tingia.centres.scoping import get_user_or_404, scoped_users
+from tingia.centres.service import centres_in_order
 from tingia.extensions import db
 from tingia.models import ApiToken, Centre, User
 from tingia.pagination import paginate_page
@@ -30,11 +32,14 @@ bp = Blueprint("team", __name__)
 USERS_PER_PAGE = 50
 
 
-def _centre_choices() -> list[tuple[int, str]]:
-    centres = db.session.scalars(
-        select(Centre).order_by(Centre.province_code.is_not(None), Centre.name)
-    )
-    return [(centre.id, centre.name) for centre in centres]
+@bp.before_request
+@login_required
+def _staff_only() -> None:
+    """Every account page needs a signed-in user: enforced here, so no route can forget it."""
+
+
+def _centre_choices() -> list[SelectChoice]:
+    return [SelectChoice(centre.id, centre.name) for centre in centres_in_order()]
 
 
 def _create(form: NewUserForm, role: str, centre: Centre) -> bool:
@@ -57,7 +62,7 @@ def members():
     form = NewUserForm()
     del form.role, form.centre_id  # a lead creates verifiers of their own centre only
     if form.validate_on_submit() and _create(form, "verifier", current_user.centre):
-        return redirect(url_for("staff.team.members"))
+        return redirect(url_for("team.members"))
     users = db.session.scalars(
         scoped_users(current_user)
         .where(User.centre_id == current_user.centre_id)
@@ -113,7 +118,7 @@ def revoke_token(token_id: int):
     db.session.commit()
     flash(_("Token %(prefix)s… revoked.", prefix=token.prefix), "success")
     back = request.referrer if (request.referrer or "").startswith(request.host_url) else None
-    return redirect(back or url_for("staff.team.tokens"))
+    return redirect(back or url_for("team.tokens"))
 
 
 @bp.post("/team/<int:user_id>/active")
@@ -133,7 +138,7 @@ def set_user_active(user_id: int):
         message = _("%(email)s can sign in again.") if active else _("%(email)s is deactivated.")
         flash(message % {"email": target.email}, "success")
     back = request.referrer if (request.referrer or "").startswith(request.host_url) else None
-    return redirect(back or url_for("staff.team.members"))
+    return redirect(back or url_for("team.members"))
 
 
 @bp.route("/admin/users", methods=["GET", "POST"])
@@ -145,7 +150,7 @@ def admin_users():
     if form.validate_on_submit():
         centre = db.session.get(Centre, form.centre_id.data)
         if centre is not None and _create(form, form.role.data, centre):
-            return redirect(url_for("staff.team.admin_users"))
+            return redirect(url_for("team.admin_users"))
     centre_filter = request.args.get("centre", "")
     query = scoped_users(current_user).order_by(User.centre_id, User.role, User.email)
     if centre_filter.isdigit():
@@ -156,7 +161,7 @@ def admin_users():
         "staff/admin_users.html",
         form=form,
         page=page,
-        centres=form.centre_id.choices,
+        centres=form.centre_id.choices,  # SelectChoice(value=id, label=name)
         centre_filter=centre_filter,
         update_form=UserUpdateForm(),
         active_form=ActiveForm(),
@@ -173,7 +178,7 @@ def update(user_id: int):
     centre = db.session.get(Centre, form.centre_id.data or 0) if form.validate_on_submit() else None
     if centre is None:
         flash(_("Choose a role and a centre."), "error")
-        return redirect(url_for("staff.team.admin_users"))
+        return redirect(url_for("team.admin_users"))
     try:
         update_user(target, form.role.data, centre, current_user)
     except AccountError as error:
@@ -182,4 +187,4 @@ def update(user_id: int):
     else:
         db.session.commit()
         flash(_("Account %(email)s updated.", email=target.email), "success")
-    return redirect(url_for("staff.team.admin_users", centre=request.args.get("centre", "")))
+    return redirect(url_for("team.admin_users", centre=request.args.get("centre", "")))

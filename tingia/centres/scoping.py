@@ -11,7 +11,7 @@ from flask import abort
 from sqlalchemy import Select, or_, select
 
 from tingia.extensions import db
-from tingia.models import ApiToken, Attachment, Case, CaseSuggestion, Centre, Report, User
+from tingia.models import Attachment, Case, CaseSuggestion, Centre, Report, Role, User
 
 
 def scoped_cases(user: User) -> Select[tuple[Case]]:
@@ -80,7 +80,7 @@ def centre_for_province(province_code: str | None) -> Centre:
 
 def national_centre() -> Centre:
     """The national centre (created by `flask seed`)."""
-    centre = db.session.scalar(select(Centre).where(Centre.province_code.is_(None)))
+    centre = db.session.scalar(select(Centre).where(Centre.is_national))
     if centre is None:
         raise RuntimeError("no national centre: run `flask seed` first")
     return centre
@@ -89,7 +89,7 @@ def national_centre() -> Centre:
 def scoped_users(user: User) -> Select[tuple[User]]:
     """A query of the staff accounts the user may see: their centre's, or all for admins."""
     query = select(User)
-    if user.role != "admin":
+    if user.role != Role.ADMIN:
         query = query.where(User.centre_id == user.centre_id)
     return query
 
@@ -109,17 +109,3 @@ def get_suggestion_or_404(user: User, case: Case, suggestion_id: int) -> CaseSug
         abort(404)
     get_report_or_404(user, suggestion.report_id)
     return suggestion
-
-
-def get_token_or_404(user: User, token_id: int) -> ApiToken:
-    """An API token of the user, or of an account the user manages; 404 otherwise."""
-    from tingia.auth.service import may_manage
-
-    token = db.session.get(ApiToken, token_id)
-    if token is None:
-        abort(404)
-    if token.user_id != user.id:
-        owner = get_user_or_404(user, token.user_id)
-        if not may_manage(user, owner):
-            abort(404)
-    return token

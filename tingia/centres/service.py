@@ -39,3 +39,10 @@ def seed_provinces_and_centres() -> tuple[int, int]:
         added_centres += 1
     db.session.flush()
     return added_provinces, added_centres
+
+
+def centres_in_order() -> list[Centre]:
+    """Every centre, the national one first, then by name."""
+    return list(
+        db.session.scalars(select(Centre).order_by(Centre.province_code.is_not(None), Centre.name))
+    )

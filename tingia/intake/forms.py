@@ -24,7 +24,7 @@ from tingia.i18n import CATEGORY_HINT_LABELS, PLATFORM_LABELS
 from tingia.intake.uploads import ImageRejected, UploadedImage, read_image_upload
 from tingia.matching.normalise import fold_diacritics
 from tingia.matching.urls import canonical_url
-from tingia.models import CATEGORY_HINTS, PLATFORMS, Province
+from tingia.models import CategoryHint, Platform, Province
 
 PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
 PHONE_PATTERN = re.compile(r"^(\+84|84|0)\d{8,10}$")
@@ -68,7 +68,7 @@ class ReportForm(FlaskForm):
         _l("Where did you see it?"),
         [DataRequired(message=_l("Choose where you saw it."))],
         choices=[SelectChoice("", _l("Choose…"))]
-        + [SelectChoice(code, PLATFORM_LABELS[code]) for code in PLATFORMS],
+        + [SelectChoice(code, PLATFORM_LABELS[code]) for code in Platform],
     )
     province = SelectField(
         _l("Your province or city"),
@@ -78,7 +78,7 @@ class ReportForm(FlaskForm):
     )
     category_hint = RadioField(
         _l("What does it look like?"),
-        choices=[SelectChoice(code, CATEGORY_HINT_LABELS[code]) for code in CATEGORY_HINTS],
+        choices=[SelectChoice(code, CATEGORY_HINT_LABELS[code]) for code in CategoryHint],
         default="unsure",
         validators=[Optional()],
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -13,14 +11,7 @@ from tingia.extensions import db
 from tingia.intake.uploads import UploadedImage
 from tingia.matching.urls import canonical_url
 from tingia.models import Attachment, Report
-
-# No 0/O, 1/I/L or U: a code read aloud over the phone is hard to get wrong.
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
-CODE_GROUPS = 3
-CODE_GROUP_LENGTH = 4  # 12 characters: ~59 bits, unguessable even at a high lookup rate
-CODE_PATTERN = re.compile(rf"^[{CODE_ALPHABET}]{{{CODE_GROUPS * CODE_GROUP_LENGTH}}}$")
-# Characters people mistype for ones in the alphabet.
-CODE_CONFUSABLES = str.maketrans({"0": "D", "O": "D", "1": "T", "I": "T", "L": "T", "U": "V"})
+from tingia.tracking_codes import new_tracking_code, normalise_tracking_code
 
 
 @dataclass(frozen=True)
@@ -38,23 +29,6 @@ class ReportInput:
     contact_consent: bool = False
     source: str = "web"
     locale: str = "vi"
-
-
-def new_tracking_code() -> str:
-    """A random code formatted as XXXX-XXXX-XXXX."""
-    chars = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_GROUPS * CODE_GROUP_LENGTH))
-    groups = [chars[i : i + CODE_GROUP_LENGTH] for i in range(0, len(chars), CODE_GROUP_LENGTH)]
-    return "-".join(groups)
-
-
-def normalise_tracking_code(raw: str) -> str | None:
-    """Accept a code typed in any case, with or without dashes or spaces; None if malformed."""
-    compact = re.sub(r"[\s\-]", "", raw or "").upper()
-    if not CODE_PATTERN.match(compact):
-        return None
-    return "-".join(
-        compact[i : i + CODE_GROUP_LENGTH] for i in range(0, len(compact), CODE_GROUP_LENGTH)
-    )
 
 
 def find_report_by_code(raw_code: str) -> Report | None:

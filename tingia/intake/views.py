@@ -8,8 +8,7 @@ from flask_babel import get_locale
 from tingia.extensions import db, limiter
 from tingia.intake.forms import ReportForm, TrackForm
 from tingia.intake.service import accept_report, find_report_by_code, report_input_from_form
-from tingia.jobs import enqueue_report
-from tingia.publishing.service import public_outcome
+from tingia.publishing.public import public_outcome
 
 bp = Blueprint("intake", __name__)
 
@@ -27,7 +26,6 @@ def report():
         fields = report_input_from_form(form, source="web", locale=str(get_locale()))
         new_report = accept_report(fields, form.uploaded_images)
         db.session.commit()
-        enqueue_report(new_report.id)
         return redirect(url_for("intake.track", code=new_report.tracking_code, new=1))
     status = 400 if form.errors else 200
     return render_template("intake/report.html", form=form), status

@@ -6,6 +6,8 @@ import html
 import re
 import unicodedata
 
+from tingia.text import fold_diacritics
+
 # URLs with a scheme or "www.", and bare "domain.tld/path" links that reporters paste.
 _URL_RE = re.compile(
     r"(?:https?://|www\.)\S+"
@@ -48,16 +50,6 @@ _UI_LINE_RE = re.compile(
 _SEE_MORE_RE = re.compile(r"(?:\.\.\.|…)?\s*(?:xem them|see more|\.\.\.\s*more|…\s*more)\W*$")
 _TRANSLATE_RE = re.compile(r"\b(?:xem ban dich|see translation)\b")
 _NON_WORD_RE = re.compile(r"[\W_]+")
-
-
-def fold_diacritics(text: str) -> str:
-    """Remove Vietnamese (and other Latin) diacritics and map đ/Đ to d/D, keeping case."""
-    # đ/Đ are letters of their own, not d + a combining mark, so NFD does not split them.
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    return unicodedata.normalize(
-        "NFC", "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    )
 
 
 def _is_droppable_char(ch: str) -> bool:

@@ -15,6 +15,9 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from tingia import storage
+from tingia.cases.history import record
+from tingia.cases.membership import add_report, merge_cases, open_case_for
+from tingia.cases.rules import WORKABLE
 from tingia.database import utcnow
 from tingia.extensions import db
 from tingia.matching import index
@@ -28,8 +31,7 @@ from tingia.matching.scoring import (
     decide,
     score_reports,
 )
-from tingia.models import Attachment, Case, CaseSuggestion, GroupingLock, Report
-from tingia.triage.membership import add_report, merge_cases, open_case_for, record
+from tingia.models import Attachment, Case, CaseStatus, CaseSuggestion, GroupingLock, Report
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +176,7 @@ def case_matches(signals: ReportSignals, exclude_report_id: int | None = None) -
     rows = db.session.execute(
         select(Report.id, Report.case_id, Report.normalised_text, Report.content, Report.url)
         .join(Case, Report.case_id == Case.id)
-        .where(Report.id.in_(candidate_ids), Case.status != "closed")
+        .where(Report.id.in_(candidate_ids), Case.status != CaseStatus.CLOSED)
         .order_by(Report.case_id, Report.id)
     ).all()
     attachments: dict[int, list[Attachment]] = defaultdict(list)
@@ -217,7 +219,7 @@ def _bridge(case: Case, others: list[CaseMatch], auto: float) -> list[int]:
         if other.score.score < auto:
             break
         source = db.session.get(Case, other.case_id)
-        if source is None or source.status not in ("open", "triaged") or source.verdict:
+        if source is None or source.status not in WORKABLE or source.verdict:
             continue
         merge_cases(source, case, actor=None)
         merged.append(source.id)

@@ -1,40 +1,51 @@
 """All models, imported here so Alembic and `db.create_all()` see every table."""
 
 from tingia.models.audit import CaseEvent
-from tingia.models.case import CASE_STATUSES, CATEGORIES, Case, CaseSuggestion
+from tingia.models.case import Case, CaseSuggestion
+from tingia.models.enums import (
+    LEAD_ROLES,
+    CaseStatus,
+    Category,
+    CategoryHint,
+    Platform,
+    PublicationKind,
+    PublicationStatus,
+    Rating,
+    ReportSource,
+    ReportStatus,
+    Role,
+    SuggestionStatus,
+)
 from tingia.models.matching import GroupingLock, MatchKey, PhotoHash
 from tingia.models.province import Centre, Province
-from tingia.models.report import (
-    CATEGORY_HINTS,
-    PLATFORMS,
-    REPORT_STATUSES,
-    Attachment,
-    Report,
-)
-from tingia.models.user import ROLES, ApiToken, User
-from tingia.models.verdict import PUBLICATION_KINDS, PUBLICATION_STATUSES, RATINGS, Verdict
+from tingia.models.report import Attachment, Report
+from tingia.models.user import ApiToken, User
+from tingia.models.verdict import Verdict
 
 __all__ = [
-    "CASE_STATUSES",
-    "CATEGORIES",
-    "CATEGORY_HINTS",
-    "PLATFORMS",
-    "PUBLICATION_KINDS",
-    "PUBLICATION_STATUSES",
-    "RATINGS",
-    "REPORT_STATUSES",
-    "ROLES",
+    "LEAD_ROLES",
     "ApiToken",
     "Attachment",
     "Case",
     "CaseEvent",
+    "CaseStatus",
     "CaseSuggestion",
+    "Category",
+    "CategoryHint",
     "Centre",
     "GroupingLock",
     "MatchKey",
     "PhotoHash",
+    "Platform",
     "Province",
+    "PublicationKind",
+    "PublicationStatus",
+    "Rating",
     "Report",
+    "ReportSource",
+    "ReportStatus",
+    "Role",
+    "SuggestionStatus",
     "User",
     "Verdict",
 ]

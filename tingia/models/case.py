@@ -10,15 +10,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tingia.database import utcnow
 from tingia.extensions import db
+from tingia.models.enums import CaseStatus, Category, SuggestionStatus, enum_type
 from tingia.models.province import Centre
 from tingia.models.user import User
 
 if TYPE_CHECKING:
     from tingia.models.report import Report
     from tingia.models.verdict import Verdict
-
-CASE_STATUSES = ("open", "triaged", "published", "closed")
-CATEGORIES = ("verifiable", "harmful", "out_of_scope", "fraud")
 
 
 class Case(db.Model):
@@ -28,8 +26,12 @@ class Case(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
-    status: Mapped[str] = mapped_column(String(20), default="open")
-    category: Mapped[str | None] = mapped_column(String(20), default=None)
+    status: Mapped[CaseStatus] = mapped_column(
+        enum_type(CaseStatus, "case_status"), default=CaseStatus.OPEN
+    )
+    category: Mapped[Category | None] = mapped_column(
+        enum_type(Category, "case_category"), default=None
+    )
     category_reason: Mapped[str | None] = mapped_column(Text, default=None)
     action_taken: Mapped[str | None] = mapped_column(Text, default=None)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
@@ -66,7 +68,9 @@ class CaseSuggestion(db.Model):
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
     score: Mapped[float]
     basis: Mapped[str] = mapped_column(String(20))
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # confirmed | rejected
+    status: Mapped[SuggestionStatus] = mapped_column(
+        enum_type(SuggestionStatus, "suggestion_status"), default=SuggestionStatus.PENDING
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     decided_at: Mapped[datetime | None] = mapped_column(default=None)

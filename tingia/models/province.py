@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ColumnElement, ForeignKey, ScalarSelect, String, select
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tingia.extensions import db
@@ -35,10 +36,20 @@ class Centre(db.Model):
 
     province: Mapped[Province | None] = relationship(back_populates="centre")
 
-    @property
+    @hybrid_property
     def is_national(self) -> bool:
-        """True for the national centre, which sees every case."""
+        """True for the national centre, which sees every case (in SQL: no province)."""
         return self.province_code is None
+
+    @is_national.inplace.expression
+    @classmethod
+    def _is_national_expression(cls) -> ColumnElement[bool]:
+        return cls.province_code.is_(None)
+
+    @classmethod
+    def national_id(cls) -> ScalarSelect[int]:
+        """The national centre's id, as a scalar subquery."""
+        return select(cls.id).where(cls.is_national).scalar_subquery()
 
     def __repr__(self) -> str:
         return f"<Centre {self.id} {self.name}>"

@@ -10,15 +10,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tingia.database import utcnow
 from tingia.extensions import db
+from tingia.models.enums import (
+    CaseStatus,
+    CategoryHint,
+    Platform,
+    ReportSource,
+    ReportStatus,
+    enum_type,
+)
 from tingia.models.province import Province
 
 if TYPE_CHECKING:
     from tingia.models.case import Case
-
-PLATFORMS = ("facebook", "tiktok", "youtube", "zalo", "website", "sms", "phone", "other")
-CATEGORY_HINTS = ("fake_news", "harmful", "fraud", "unsure")
-# What a reporter sees: `received` until the worker has grouped the report, then the case's state.
-REPORT_STATUSES = ("received", "processed", "triaged", "published", "closed")
 
 
 class Report(db.Model):
@@ -31,14 +34,18 @@ class Report(db.Model):
     content: Mapped[str] = mapped_column(Text, default="")
     url: Mapped[str | None] = mapped_column(String(2048), default=None)
     canonical_url: Mapped[str | None] = mapped_column(String(2048), default=None)
-    platform: Mapped[str] = mapped_column(String(20))
+    platform: Mapped[Platform] = mapped_column(enum_type(Platform, "report_platform"))
     province_code: Mapped[str] = mapped_column(ForeignKey("provinces.code"), index=True)
-    category_hint: Mapped[str] = mapped_column(String(20), default="unsure")
+    category_hint: Mapped[CategoryHint] = mapped_column(
+        enum_type(CategoryHint, "report_category_hint"), default=CategoryHint.UNSURE
+    )
     contact_name: Mapped[str | None] = mapped_column(String(200), default=None)
     contact_email: Mapped[str | None] = mapped_column(String(254), default=None)
     contact_phone: Mapped[str | None] = mapped_column(String(32), default=None)
     contact_consent: Mapped[bool] = mapped_column(default=False)
-    source: Mapped[str] = mapped_column(String(10), default="web")
+    source: Mapped[ReportSource] = mapped_column(
+        enum_type(ReportSource, "report_source", length=10), default=ReportSource.WEB
+    )
     locale: Mapped[str] = mapped_column(String(5), default="vi")
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
@@ -61,11 +68,13 @@ class Report(db.Model):
     )
 
     @property
-    def status(self) -> str:
+    def status(self) -> ReportStatus:
         """The reporter-facing status, derived from the case so it can never disagree with it."""
         if self.case is None or self.processed_at is None:
-            return "received"
-        return {"open": "processed"}.get(self.case.status, self.case.status)
+            return ReportStatus.RECEIVED
+        if self.case.status == CaseStatus.OPEN:
+            return ReportStatus.PROCESSED
+        return ReportStatus(self.case.status.value)
 
     @property
     def has_contact(self) -> bool:

@@ -10,9 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tingia.database import utcnow
 from tingia.extensions import db
+from tingia.models.enums import Role, enum_type
 from tingia.models.province import Centre
-
-ROLES = ("verifier", "lead", "admin")
 
 
 class User(UserMixin, db.Model):
@@ -24,7 +23,7 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(20), default="verifier")
+    role: Mapped[Role] = mapped_column(enum_type(Role, "user_role"), default=Role.VERIFIER)
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

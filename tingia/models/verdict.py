@@ -10,13 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tingia.database import utcnow
 from tingia.extensions import db
 from tingia.models.case import Case
+from tingia.models.enums import PublicationKind, PublicationStatus, Rating, enum_type
 from tingia.models.user import User
-
-RATINGS = ("fake", "untrue", "misleading", "authentic", "inconclusive")
-# `verdict` answers a verifiable case; `warning` explains an online fraud to the public.
-PUBLICATION_KINDS = ("verdict", "warning")
-# draft -> published -> withdrawn (unpublished, editable) -> published ...
-PUBLICATION_STATUSES = ("draft", "published", "withdrawn")
 
 
 class Verdict(db.Model):
@@ -30,9 +25,13 @@ class Verdict(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
-    kind: Mapped[str] = mapped_column(String(10), default="verdict")
-    status: Mapped[str] = mapped_column(String(10), default="draft")
-    rating: Mapped[str | None] = mapped_column(String(20), default=None)
+    kind: Mapped[PublicationKind] = mapped_column(
+        enum_type(PublicationKind, "verdict_kind", length=10), default=PublicationKind.VERDICT
+    )
+    status: Mapped[PublicationStatus] = mapped_column(
+        enum_type(PublicationStatus, "verdict_status", length=10), default=PublicationStatus.DRAFT
+    )
+    rating: Mapped[Rating | None] = mapped_column(enum_type(Rating, "verdict_rating"), default=None)
     title: Mapped[str] = mapped_column(String(300))
     claim: Mapped[str] = mapped_column(Text, default="")
     summary: Mapped[str] = mapped_column(Text, default="")
@@ -58,7 +57,7 @@ class Verdict(db.Model):
     @property
     def is_published(self) -> bool:
         """True while the public can read it."""
-        return self.status == "published"
+        return self.status == PublicationStatus.PUBLISHED
 
     def __repr__(self) -> str:
         return f"<Verdict {self.id} {self.kind} {self.status}>"

@@ -14,7 +14,7 @@ from tingia.extensions import db
 from tingia.i18n import RATING_LABELS
 from tingia.models import Attachment, Verdict
 from tingia.pagination import paginate_page
-from tingia.publishing.service import (
+from tingia.publishing.public import (
     claim_review,
     external_url,
     find_published,

@@ -15,10 +15,12 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from tingia.i18n import CATEGORY_LABELS, PLATFORM_LABELS, RATING_LABELS
-from tingia.models import CATEGORIES, PLATFORMS, RATINGS
+from tingia.cases.filters import ASSIGNED_TO_ME, UNASSIGNED, UNCATEGORISED, CaseFilter
+from tingia.i18n import CATEGORY_LABELS, PLATFORM_LABELS
+from tingia.models import Category, Platform
 from tingia.triage.queue import STATUS_FILTERS
 
 STATUS_FILTER_LABELS = {
@@ -38,22 +40,48 @@ class QueueFilterForm(FlaskForm):
         csrf = False
 
     status = SelectField(
-        _l("Status"), choices=[(key, STATUS_FILTER_LABELS[key]) for key in STATUS_FILTERS]
+        _l("Status"),
+        choices=[SelectChoice(key, STATUS_FILTER_LABELS[key]) for key in STATUS_FILTERS],
     )
     category = SelectField(
         _l("Category"),
-        choices=[("", _l("Any")), ("none", _l("Not triaged yet"))]
-        + [(code, CATEGORY_LABELS[code]) for code in CATEGORIES],
+        choices=[SelectChoice("", _l("Any")), SelectChoice(UNCATEGORISED, _l("Not triaged yet"))]
+        + [SelectChoice(code, CATEGORY_LABELS[code]) for code in Category],
     )
     platform = SelectField(
-        _l("Platform"), choices=[("", _l("Any"))] + [(p, PLATFORM_LABELS[p]) for p in PLATFORMS]
+        _l("Platform"),
+        choices=[SelectChoice("", _l("Any"))]
+        + [SelectChoice(p, PLATFORM_LABELS[p]) for p in Platform],
     )
     assignee = SelectField(
         _l("Assignee"),
-        choices=[("", _l("Anyone")), ("me", _l("Me")), ("nobody", _l("Nobody"))],
+        choices=[
+            SelectChoice("", _l("Anyone")),
+            SelectChoice(ASSIGNED_TO_ME, _l("Me")),
+            SelectChoice(UNASSIGNED, _l("Nobody")),
+        ],
     )
-    province = SelectField(_l("Centre"), choices=[("", _l("All centres"))])
+    province = SelectField(_l("Centre"), choices=[SelectChoice("", _l("All centres"))])
     q = SearchField(_l("Search"), description=_l("Text, link, tracking code or case number"))
+
+    def filters(self) -> CaseFilter:
+        """The filter the query string asks for; an unknown value is ignored, not an error."""
+        self.validate()
+        given = {
+            name: field.data
+            for name, field in self._fields.items()
+            if field.data and not field.errors
+        }
+        for field in self:
+            field.errors = []
+        return CaseFilter(
+            statuses=STATUS_FILTERS[given.get("status", "active")],
+            category=given.get("category"),
+            platform=given.get("platform"),
+            assignee=given.get("assignee"),
+            province=given.get("province"),
+            q=(given.get("q") or "").strip(),
+        )
 
 
 class BulkForm(FlaskForm):
@@ -62,11 +90,11 @@ class BulkForm(FlaskForm):
     case_ids = SelectMultipleField(coerce=int, validate_choice=False)
     action = RadioField(
         _l("Action"),
-        choices=[("triage", _l("Triage as")), ("assign", _l("Assign to"))],
+        choices=[SelectChoice("triage", _l("Triage as")), SelectChoice("assign", _l("Assign to"))],
         default="triage",
     )
     category = SelectField(
-        _l("Category"), choices=[(code, CATEGORY_LABELS[code]) for code in CATEGORIES]
+        _l("Category"), choices=[SelectChoice(code, CATEGORY_LABELS[code]) for code in Category]
     )
     reason = StringField(_l("Reason (required for out of scope)"))
     assignee = SelectField(_l("Assignee"), choices=[], validate_choice=False)
@@ -127,60 +155,11 @@ class CloseForm(FlaskForm):
     )
 
 
-class ReasonForm(FlaskForm):
-    """Unpublish with a reason."""
-
-    reason = StringField(_l("Reason"))
-
-
 class DecisionForm(FlaskForm):
     """Confirm or reject a suggestion: the button pressed says which."""
 
     decision = HiddenField()
 
 
-class PublishableForm(FlaskForm):
-    """Show an image on the public page, or stop showing it."""
-
-    publishable = HiddenField()
-
-
 class ActionForm(FlaskForm):
     """A button with no fields (publish, reopen, split): only the CSRF token."""
-
-
-class VerdictForm(FlaskForm):
-    """A verdict on a verifiable case."""
-
-    rating = RadioField(
-        _l("Rating"),
-        choices=[(code, RATING_LABELS[code]) for code in RATINGS],
-        validate_choice=False,  # the service checks it, for the API too
-    )
-    title = StringField(_l("Title"), render_kw={"maxlength": 300})
-    claim = TextAreaField(
-        _l("The claim as checked"),
-        description=_l("One or two sentences; the title is used when left empty."),
-        render_kw={"rows": 2},
-    )
-    summary = TextAreaField(_l("Summary"), render_kw={"rows": 3})
-    explanation = TextAreaField(_l("Explanation"), render_kw={"rows": 10})
-    sources = TextAreaField(
-        _l("Sources"),
-        description=_l("One web address per line (http:// or https://)."),
-        render_kw={"rows": 4},
-    )
-
-
-class WarningForm(FlaskForm):
-    """A fraud warning."""
-
-    title = StringField(_l("Title"), render_kw={"maxlength": 300})
-    summary = TextAreaField(_l("Summary"), render_kw={"rows": 2})
-    explanation = TextAreaField(_l("How the scam works"), render_kw={"rows": 8})
-    advice = TextAreaField(_l("How to protect oneself"), render_kw={"rows": 6})
-    sources = TextAreaField(
-        _l("Sources"),
-        description=_l("Optional; one web address per line."),
-        render_kw={"rows": 3},
-    )

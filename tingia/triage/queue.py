@@ -6,38 +6,25 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
+from tingia.cases.filters import CaseFilter, apply_case_filter
+from tingia.cases.rules import WORKABLE
 from tingia.centres.scoping import scoped_cases
 from tingia.database import utcnow
 from tingia.extensions import db
-from tingia.intake.service import normalise_tracking_code
-from tingia.matching.normalise import normalise_text
-from tingia.models import Attachment, Case, Centre, Report, User
+from tingia.models import Attachment, Case, CaseStatus, Report, User
 
 # What each status filter shows; "active" (the default) is the work still to do.
 STATUS_FILTERS = {
-    "active": ("open", "triaged"),
-    "open": ("open",),
-    "triaged": ("triaged",),
-    "published": ("published",),
-    "closed": ("closed",),
-    "all": ("open", "triaged", "published", "closed"),
+    "active": WORKABLE,
+    "open": (CaseStatus.OPEN,),
+    "triaged": (CaseStatus.TRIAGED,),
+    "published": (CaseStatus.PUBLISHED,),
+    "closed": (CaseStatus.CLOSED,),
+    "all": tuple(CaseStatus),
 }
-CLOCKED_STATUSES = ("open", "triaged")
-
-
-@dataclass(frozen=True)
-class QueueFilters:
-    """The queue's filters as given in the query string (already checked by the form)."""
-
-    status: str = "active"
-    category: str = ""  # a category, "none" (not triaged) or "" (any)
-    platform: str = ""
-    assignee: str = ""  # "me", "nobody" or "" (anyone)
-    province: str = ""  # national staff: a province code, "national" or ""
-    q: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,46 +64,13 @@ def case_clock(case: Case, now: datetime | None = None) -> Clock:
     return Clock(
         age=now - case.first_seen,
         remaining=deadline - now,
-        running=case.status in CLOCKED_STATUSES,
+        running=case.status in WORKABLE,
     )
 
 
-def _search(q: str):
-    """Cases with a report matching the text (accents optional), link or tracking code."""
-    conditions = [Report.content.icontains(q, autoescape=True)]
-    conditions.append(Report.url.icontains(q, autoescape=True))
-    folded = normalise_text(q)
-    if folded:
-        conditions.append(Report.normalised_text.contains(folded, autoescape=True))
-    code = normalise_tracking_code(q)
-    if code:
-        conditions.append(Report.tracking_code == code)
-    matching_cases = select(Report.case_id).where(Report.case_id.is_not(None), or_(*conditions))
-    by_report = Case.id.in_(matching_cases)
-    digits = q.lstrip("#")
-    return or_(by_report, Case.id == int(digits)) if digits.isdigit() else by_report
-
-
-def queue_query(user: User, filters: QueueFilters) -> Select[tuple[Case]]:
-    """The user's cases under the filters: most reported first, then the oldest."""
-    query = scoped_cases(user).where(Case.status.in_(STATUS_FILTERS[filters.status]))
-    if filters.category == "none":
-        query = query.where(Case.category.is_(None))
-    elif filters.category:
-        query = query.where(Case.category == filters.category)
-    if filters.platform:
-        on_platform = select(Report.case_id).where(Report.platform == filters.platform)
-        query = query.where(Case.id.in_(on_platform))
-    if filters.assignee == "me":
-        query = query.where(Case.assignee_id == user.id)
-    elif filters.assignee == "nobody":
-        query = query.where(Case.assignee_id.is_(None))
-    if filters.province == "national":
-        query = query.where(Case.centre.has(Centre.province_code.is_(None)))
-    elif filters.province:
-        query = query.where(Case.centre.has(Centre.province_code == filters.province))
-    if filters.q:
-        query = query.where(_search(filters.q))
+def queue_query(user: User, wanted: CaseFilter) -> Select[tuple[Case]]:
+    """The user's cases under the filter: most reported first, then the oldest."""
+    query = apply_case_filter(scoped_cases(user), user, wanted)
     return query.options(selectinload(Case.assignee), selectinload(Case.centre)).order_by(
         Case.report_count.desc(), Case.first_seen.asc(), Case.id.asc()
     )

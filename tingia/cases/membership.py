@@ -7,27 +7,14 @@ the data consistent and record the history. They flush, never commit.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 
+from tingia.cases.history import record
+from tingia.cases.rules import MembershipError
 from tingia.centres.scoping import centre_for_province
 from tingia.database import utcnow
 from tingia.extensions import db
-from tingia.models import Case, CaseEvent, CaseSuggestion, Report, User
-
-
-class MembershipError(ValueError):
-    """A grouping change that is not allowed; the message says why."""
-
-
-def record(case: Case, action: str, actor: User | None = None, **detail: Any) -> CaseEvent:
-    """Add an entry to the case's history (actor None = the system)."""
-    event = CaseEvent(
-        case_id=case.id, actor_id=actor.id if actor else None, action=action, detail=detail
-    )
-    db.session.add(event)
-    return event
+from tingia.models import Case, CaseStatus, CaseSuggestion, Report, SuggestionStatus, User
 
 
 def open_case_for(report: Report, actor: User | None = None) -> Case:
@@ -65,7 +52,7 @@ def add_report(report: Report, case: Case) -> None:
 
 def _close_if_empty(case: Case, merged_into: Case | None, actor: User | None) -> None:
     if case.report_count == 0:
-        case.status = "closed"
+        case.status = CaseStatus.CLOSED
         case.merged_into_id = merged_into.id if merged_into else None
         case.action_taken = case.action_taken or "emptied"
         record(case, "case_emptied", actor, merged_into=case.merged_into_id)
@@ -101,7 +88,7 @@ def merge_cases(source: Case, target: Case, actor: User | None) -> int:
     """Move every report of `source` into `target`; `source` is closed. Returns how many moved."""
     if source.id == target.id:
         raise MembershipError("a case cannot be merged into itself")
-    if source.status == "published":
+    if source.status == CaseStatus.PUBLISHED:
         raise MembershipError("a case with a published verdict cannot be merged away")
     reports = list(source.reports)
     for report in reports:
@@ -111,10 +98,13 @@ def merge_cases(source: Case, target: Case, actor: User | None) -> int:
     _refresh_counters(target)
     for suggestion in db.session.scalars(
         select(CaseSuggestion).where(
-            CaseSuggestion.case_id == source.id, CaseSuggestion.status == "pending"
+            CaseSuggestion.case_id == source.id,
+            CaseSuggestion.status == SuggestionStatus.PENDING,
         )
     ):
-        suggestion.status = "rejected"  # the case it pointed at no longer exists on its own
+        suggestion.status = (
+            SuggestionStatus.REJECTED
+        )  # the case it pointed at no longer exists on its own
     record(
         target,
         "case_merged_in",
@@ -132,7 +122,10 @@ def pending_suggestions(case: Case) -> list[CaseSuggestion]:
     return list(
         db.session.scalars(
             select(CaseSuggestion)
-            .where(CaseSuggestion.case_id == case.id, CaseSuggestion.status == "pending")
+            .where(
+                CaseSuggestion.case_id == case.id,
+                CaseSuggestion.status == SuggestionStatus.PENDING,
+            )
             .order_by(CaseSuggestion.score.desc(), CaseSuggestion.id)
         )
     )
@@ -140,16 +133,16 @@ def pending_suggestions(case: Case) -> list[CaseSuggestion]:
 
 def decide_suggestion(suggestion: CaseSuggestion, accept: bool, actor: User) -> None:
     """Confirm (the report moves into the suggested case) or reject a suggestion."""
-    if suggestion.status != "pending":
+    if suggestion.status != SuggestionStatus.PENDING:
         raise MembershipError(f"the suggestion was already {suggestion.status}")
-    suggestion.status = "confirmed" if accept else "rejected"
+    suggestion.status = SuggestionStatus.CONFIRMED if accept else SuggestionStatus.REJECTED
     suggestion.decided_by_id = actor.id
     suggestion.decided_at = utcnow()
     if accept and suggestion.report.case_id != suggestion.case_id:
         move_report(suggestion.report, suggestion.case, actor, reason="suggestion confirmed")
     record(
         suggestion.case,
-        "suggestion_" + suggestion.status,
+        f"suggestion_{suggestion.status}",
         actor,
         report_id=suggestion.report_id,
         score=suggestion.score,

@@ -1,0 +1,143 @@
+"""The domain's values: stored as their string values, with a CHECK constraint in the schema.
+
+They are `StrEnum`s, so a member equals its value (`CaseStatus.OPEN == "open"`), JSON serialises
+it as the string and templates print the value; code names the member, never the bare string.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from sqlalchemy import Enum
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class CaseStatus(StrEnum):
+    """Where a case is in the workflow (tingia/triage/service.py draws the state machine)."""
+
+    OPEN = "open"
+    TRIAGED = "triaged"
+    PUBLISHED = "published"
+    CLOSED = "closed"
+
+
+class Category(StrEnum):
+    """The centre's four triage categories."""
+
+    VERIFIABLE = "verifiable"
+    HARMFUL = "harmful"
+    OUT_OF_SCOPE = "out_of_scope"
+    FRAUD = "fraud"
+
+
+class Rating(StrEnum):
+    """A verdict's rating of a verifiable claim."""
+
+    FAKE = "fake"
+    UNTRUE = "untrue"
+    MISLEADING = "misleading"
+    AUTHENTIC = "authentic"
+    INCONCLUSIVE = "inconclusive"
+
+
+class ReportStatus(StrEnum):
+    """What a reporter sees: `received` until grouped, then the state of the report's case."""
+
+    RECEIVED = "received"
+    PROCESSED = "processed"
+    TRIAGED = "triaged"
+    PUBLISHED = "published"
+    CLOSED = "closed"
+
+
+class Role(StrEnum):
+    """A staff member's role: verifiers work cases, leads also publish, admins manage accounts."""
+
+    VERIFIER = "verifier"
+    LEAD = "lead"
+    ADMIN = "admin"
+
+
+class Platform(StrEnum):
+    """Where the reported content was seen."""
+
+    FACEBOOK = "facebook"
+    TIKTOK = "tiktok"
+    YOUTUBE = "youtube"
+    ZALO = "zalo"
+    WEBSITE = "website"
+    SMS = "sms"
+    PHONE = "phone"
+    OTHER = "other"
+
+
+class CategoryHint(StrEnum):
+    """What the reporter thinks the content is."""
+
+    FAKE_NEWS = "fake_news"
+    HARMFUL = "harmful"
+    FRAUD = "fraud"
+    UNSURE = "unsure"
+
+
+class ReportSource(StrEnum):
+    """How a report reached the centre."""
+
+    WEB = "web"
+    API = "api"
+    DEMO = "demo"  # `flask seed --demo`
+
+
+class PublicationKind(StrEnum):
+    """A verdict answers a verifiable case; a warning explains an online fraud."""
+
+    VERDICT = "verdict"
+    WARNING = "warning"
+
+
+class PublicationStatus(StrEnum):
+    """draft -> published -> withdrawn (unpublished, editable) -> published ..."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    WITHDRAWN = "withdrawn"
+
+
+class SuggestionStatus(StrEnum):
+    """A matcher's suggestion, until a verifier decides on it."""
+
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+
+
+LEAD_ROLES = frozenset({Role.LEAD, Role.ADMIN})
+
+
+def enum_type(enum: type[StrEnum], name: str, length: int = 20) -> Enum:
+    """A VARCHAR column type holding the enum's values, checked by a named CHECK constraint."""
+    return Enum(
+        enum,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=length,
+        values_callable=_values,
+        validate_strings=True,
+    )
+
+
+def _values(enum: Any) -> list[str]:
+    return [member.value for member in enum]
+
+
+def member_or_none(enum: type[E], value: object) -> E | None:
+    """The enum member whose value this is, or None (for any other value, of any type)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return enum(value)
+    except ValueError:
+        return None

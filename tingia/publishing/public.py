@@ -1,0 +1,182 @@
+"""What the public sees: published verdicts and warnings, their public URLs, schema.org
+ClaimReview, the reporter's outcome. Nothing here ever reads reporters' contact data."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, select
+
+from tingia.extensions import db
+from tingia.models import (
+    Attachment,
+    Case,
+    CaseStatus,
+    Category,
+    PublicationKind,
+    PublicationStatus,
+    Rating,
+    Report,
+    Verdict,
+)
+
+# schema.org Rating: 1 (false) .. 5 (true).
+RATING_VALUES = {
+    Rating.FAKE: 1,
+    Rating.UNTRUE: 1,
+    Rating.MISLEADING: 2,
+    Rating.INCONCLUSIVE: 3,
+    Rating.AUTHENTIC: 5,
+}
+# The ratings as the centre publishes them (ClaimReview's alternateName is in the page's language).
+RATING_NAMES_VI = {
+    Rating.FAKE: "Tin giả",
+    Rating.UNTRUE: "Tin sai sự thật",
+    Rating.MISLEADING: "Gây hiểu nhầm",
+    Rating.AUTHENTIC: "Tin xác thực",
+    Rating.INCONCLUSIVE: "Chưa đủ cơ sở kết luận",
+}
+
+CLOSED_MESSAGES = {
+    Category.HARMFUL: _l(
+        "The centre reviewed this content and passed it on for handling as harmful content. "
+        "It is not fact-checked. Thank you for reporting it."
+    ),
+    Category.FRAUD: _l(
+        "The centre handled this as online fraud and passed it on to the competent authorities. "
+        "Thank you for reporting it."
+    ),
+    Category.OUT_OF_SCOPE: _l(
+        "The centre reviewed your report and closed it: it is not a claim the centre can check, "
+        "or it is outside the centre's competence. Thank you for reporting it."
+    ),
+}
+DEFAULT_CLOSED_MESSAGE = _l("The centre reviewed your report and closed it. Thank you.")
+
+
+def published(kind: PublicationKind | None = None) -> Select[tuple[Verdict]]:
+    """Published verdicts or warnings (None: both), newest first."""
+    query = select(Verdict).where(Verdict.status == PublicationStatus.PUBLISHED)
+    if kind is not None:
+        query = query.where(Verdict.kind == kind)
+    return query.order_by(Verdict.published_at.desc(), Verdict.id.desc())
+
+
+def find_published(kind: PublicationKind, id_or_slug: str) -> Verdict | None:
+    """A published verdict (or warning) by id or slug."""
+    query = published(kind)
+    if id_or_slug.isdigit():
+        return db.session.scalar(query.where(Verdict.id == int(id_or_slug)))
+    return db.session.scalar(query.where(Verdict.slug == id_or_slug))
+
+
+def public_endpoint(verdict: Verdict) -> str:
+    """The endpoint of a publication's page."""
+    if verdict.kind == PublicationKind.VERDICT:
+        return "publishing.verdict"
+    return "publishing.warning"
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute URL: PUBLIC_BASE_URL when configured, else this request's host."""
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base:
+        return base.rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def public_url(verdict: Verdict) -> str:
+    """The absolute URL of a publication's page."""
+    return external_url(public_endpoint(verdict), id_or_slug=verdict.slug or verdict.id)
+
+
+def publishable_attachments(verdict: Verdict) -> list[Attachment]:
+    """Images of the case that staff marked as fit for the public page."""
+    return list(
+        db.session.scalars(
+            select(Attachment)
+            .join(Report, Attachment.report_id == Report.id)
+            .where(Report.case_id == verdict.case_id, Attachment.publishable.is_(True))
+            .order_by(Attachment.id)
+        )
+    )
+
+
+def local_date(moment: datetime) -> str:
+    """The ISO date of a moment in the centre's time zone (Vietnam)."""
+    return (
+        moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date().isoformat()
+    )
+
+
+def appearances(case: Case) -> list[str]:
+    """Public links where the claim appeared: the reports' canonical URLs, nothing else."""
+    links = db.session.scalars(
+        select(Report.canonical_url)
+        .where(Report.case_id == case.id, Report.canonical_url.is_not(None))
+        .order_by(Report.id)
+    )
+    seen: list[str] = []
+    for link in links:
+        if link not in seen and urlsplit(link).scheme in ("http", "https"):
+            seen.append(link)
+    return seen
+
+
+def claim_review(verdict: Verdict) -> dict[str, Any]:
+    """The schema.org ClaimReview of a published verdict."""
+    case = verdict.case
+    item_reviewed: dict[str, Any] = {
+        "@type": "Claim",
+        "datePublished": local_date(case.first_seen),
+    }
+    links = appearances(case)
+    if links:
+        item_reviewed["appearance"] = [{"@type": "CreativeWork", "url": link} for link in links]
+    return {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": public_url(verdict),
+        "headline": verdict.title,
+        "claimReviewed": verdict.claim or verdict.title,
+        "datePublished": local_date(verdict.published_at or verdict.updated_at),
+        "inLanguage": "vi",
+        "author": {
+            "@type": "Organization",
+            "name": case.centre.name,
+            "url": external_url("publishing.home"),
+        },
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": RATING_VALUES[verdict.rating],
+            "bestRating": 5,
+            "worstRating": 1,
+            "alternateName": RATING_NAMES_VI[verdict.rating],
+        },
+        "itemReviewed": item_reviewed,
+    }
+
+
+def public_outcome(report: Report) -> dict[str, Any] | None:
+    """What the reporter may learn about the outcome: the published answer, or why it closed."""
+    case = report.case
+    if case is None or report.processed_at is None:
+        return None
+    verdict = case.verdict
+    if case.status == CaseStatus.PUBLISHED and verdict is not None and verdict.is_published:
+        return {
+            "kind": verdict.kind,
+            "rating": verdict.rating,
+            "title": verdict.title,
+            "url": public_url(verdict),
+            "message": None,
+        }
+    if case.status == CaseStatus.CLOSED:
+        message = CLOSED_MESSAGES.get(case.category, DEFAULT_CLOSED_MESSAGE)
+        return {"kind": "closed", "rating": None, "title": None, "url": None, "message": message}
+    return None

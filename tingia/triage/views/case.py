@@ -1,0 +1,57 @@
+"""The case page and the images of its reports."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from tingia import storage
+from tingia.centres.scoping import get_attachment_or_404, get_case_or_404
+from tingia.centres.service import centres_in_order
+from tingia.publishing.forms import ReasonForm
+from tingia.triage.case_page import case_page
+from tingia.triage.forms import (
+    ActionForm,
+    AssignForm,
+    CentreForm,
+    CloseForm,
+    EscalateForm,
+    MergeForm,
+    NoteForm,
+    TriageForm,
+)
+from tingia.triage.views import bp
+from tingia.triage.views.common import colleague_choices
+
+
+@bp.get("/cases/<int:case_id>")
+def case(case_id: int):
+    """Everything about a case: its reports, suggestions, verdict, actions and history."""
+    found = get_case_or_404(current_user, case_id)
+    assign_form = AssignForm(assignee=str(found.assignee_id or ""))
+    assign_form.assignee.choices = colleague_choices(found)
+    centre_form = None
+    if current_user.is_national:
+        centre_form = CentreForm(centre_id=found.centre_id)
+        centre_form.centre_id.choices = [SelectChoice(c.id, c.name) for c in centres_in_order()]
+    return render_template(
+        "staff/case.html",
+        **vars(case_page(current_user, found)),
+        assign_form=assign_form,
+        triage_form=TriageForm(),
+        escalate_form=EscalateForm(),
+        centre_form=centre_form,
+        note_form=NoteForm(),
+        merge_form=MergeForm(),
+        close_form=CloseForm(),
+        reason_form=ReasonForm(),
+        action_form=ActionForm(),
+    )
+
+
+@bp.get("/attachments/<int:attachment_id>")
+def attachment(attachment_id: int):
+    """A report's stored image, for staff who may see the report."""
+    found = get_attachment_or_404(current_user, attachment_id)
+    return storage.send_image(found.storage_key, found.content_type)
