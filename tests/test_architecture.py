@@ -15,9 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # Lowest first. Components in one layer are siblings: they do not import each other.
 LAYERS = [
     {"tingia.config", "tingia.database", "tingia.text", "tingia.tracking_codes", "tingia.errors"},
-    {"tingia.extensions", "tingia.storage", "tingia.i18n"},
+    {"tingia.extensions", "tingia.storage"},
     {"tingia.models"},
-    {"tingia.pagination", "tingia.centres"},
+    {"tingia.pagination", "tingia.centres", "tingia.i18n"},
     {"tingia.cases", "tingia.auth"},
     {"tingia.web", "tingia.matching"},
     {"tingia.publishing"},

@@ -21,19 +21,19 @@ from tingia.centres.scoping import centre_for_province, national_centre
 from tingia.database import utcnow
 from tingia.extensions import db
 from tingia.intake.service import ReportInput, accept_report
-from tingia.models import Report, ReportSource, Verdict
+from tingia.models import Category, PublicationKind, Rating, Report, ReportSource, Role, Verdict
 from tingia.text import fold_diacritics
 
 DEMO_PASSWORD = "demo-tingia-2026"
 DEMO_STAFF = [
-    ("admin@tingia.local", "admin", None, "Quản trị quốc gia"),
-    ("lead@tingia.local", "lead", None, "Trưởng nhóm quốc gia"),
-    ("verifier@tingia.local", "verifier", None, "Kiểm chứng viên quốc gia"),
-    ("lead.hanoi@tingia.local", "lead", "01", "Trưởng nhóm Hà Nội"),
-    ("verifier.hanoi@tingia.local", "verifier", "01", "Kiểm chứng viên Hà Nội"),
-    ("verifier2.hanoi@tingia.local", "verifier", "01", "Kiểm chứng viên Hà Nội 2"),
-    ("lead.hcm@tingia.local", "lead", "79", "Trưởng nhóm TP.HCM"),
-    ("verifier.hcm@tingia.local", "verifier", "79", "Kiểm chứng viên TP.HCM"),
+    ("admin@tingia.local", Role.ADMIN, None, "Quản trị quốc gia"),
+    ("lead@tingia.local", Role.LEAD, None, "Trưởng nhóm quốc gia"),
+    ("verifier@tingia.local", Role.VERIFIER, None, "Kiểm chứng viên quốc gia"),
+    ("lead.hanoi@tingia.local", Role.LEAD, "01", "Trưởng nhóm Hà Nội"),
+    ("verifier.hanoi@tingia.local", Role.VERIFIER, "01", "Kiểm chứng viên Hà Nội"),
+    ("verifier2.hanoi@tingia.local", Role.VERIFIER, "01", "Kiểm chứng viên Hà Nội 2"),
+    ("lead.hcm@tingia.local", Role.LEAD, "79", "Trưởng nhóm TP.HCM"),
+    ("verifier.hcm@tingia.local", Role.VERIFIER, "79", "Kiểm chứng viên TP.HCM"),
 ]
 
 # (text, link, platform, category hint, provinces that report it, how many reports)
@@ -54,7 +54,7 @@ STORIES = [
         "http://sbv-xacthuc-sinhtrachoc.top/cap-nhat",
         None,
         "sms",
-        "fraud",
+        Category.FRAUD,
         ["79", "79", "01", "92"],
         6,
     ),
@@ -73,7 +73,7 @@ STORIES = [
         "200.000 đồng để kích hoạt tài khoản nhận hoa hồng.",
         "https://zalo.me/g/congtacvien-tiktok-2026",
         "zalo",
-        "fraud",
+        Category.FRAUD,
         ["79", "79", "75"],
         4,
     ),
@@ -100,7 +100,7 @@ STORIES = [
         "ảnh căn cước hai mặt và mã OTP ngân hàng để được hoàn tiền trong 48 giờ.",
         "https://m.facebook.com/congan.tiepnhan.hoantien?ref=share",
         "facebook",
-        "fraud",
+        Category.FRAUD,
         ["79"],
         2,
     ),
@@ -136,7 +136,7 @@ STORIES = [
         "đối, kèm lời lẽ xúc phạm lực lượng chức năng và hướng dẫn mang theo gậy gộc.",
         "https://www.tiktok.com/@taikhoanao99/video/7309876543210987654",
         "tiktok",
-        "harmful",
+        Category.HARMFUL,
         ["66", "66"],
         2,
     ),
@@ -151,9 +151,9 @@ DEMO_PUBLICATIONS = [
         0,
         "verifier.hanoi@tingia.local",
         "lead.hanoi@tingia.local",
-        "verifiable",
+        Category.VERIFIABLE,
         {
-            "rating": "fake",
+            "rating": Rating.FAKE,
             "title": "Uống nước chanh ấm pha muối không diệt được virus cúm A",
             "claim": "Bộ Y tế khuyến cáo uống nước chanh ấm pha muối mỗi sáng để diệt virus "
             "cúm A trong cổ họng.",
@@ -174,7 +174,7 @@ DEMO_PUBLICATIONS = [
         1,
         "verifier.hcm@tingia.local",
         "lead.hcm@tingia.local",
-        "fraud",
+        Category.FRAUD,
         {
             "title": "Tin nhắn mạo danh Ngân hàng Nhà nước yêu cầu cập nhật sinh trắc học",
             "summary": "Ngân hàng Nhà nước không gửi tin nhắn kèm đường dẫn yêu cầu xác thực "
@@ -328,7 +328,7 @@ def _publish_demo_examples() -> list[str]:
         except WorkflowError as error:  # someone already worked on this case: leave it
             done.append(f"case #{case.id} skipped ({error})")
             continue
-        path = "verdicts" if verdict.kind == "verdict" else "warnings"
+        path = "verdicts" if verdict.kind == PublicationKind.VERDICT else "warnings"
         done.append(f"case #{case.id}: /{path}/{verdict.slug}")
     return done
 

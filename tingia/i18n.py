@@ -8,79 +8,96 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from tingia.models import (
+    CaseAction,
+    CaseStatus,
+    Category,
+    CategoryHint,
+    Platform,
+    PublicationKind,
+    PublicationStatus,
+    Rating,
+    ReportStatus,
+    Role,
+)
+
 PLATFORM_LABELS = {
-    "facebook": "Facebook",
-    "tiktok": "TikTok",
-    "youtube": "YouTube",
-    "zalo": "Zalo",
-    "website": _l("Website"),
-    "sms": _l("SMS"),
-    "phone": _l("Phone call"),
-    "other": _l("Other"),
+    Platform.FACEBOOK: "Facebook",
+    Platform.TIKTOK: "TikTok",
+    Platform.YOUTUBE: "YouTube",
+    Platform.ZALO: "Zalo",
+    Platform.WEBSITE: _l("Website"),
+    Platform.SMS: _l("SMS"),
+    Platform.PHONE: _l("Phone call"),
+    Platform.OTHER: _l("Other"),
 }
 CATEGORY_HINT_LABELS = {
-    "fake_news": _l("Fake or false news"),
-    "harmful": _l("Harmful or malicious content"),
-    "fraud": _l("Online financial fraud"),
-    "unsure": _l("Not sure"),
+    CategoryHint.FAKE_NEWS: _l("Fake or false news"),
+    CategoryHint.HARMFUL: _l("Harmful or malicious content"),
+    CategoryHint.FRAUD: _l("Online financial fraud"),
+    CategoryHint.UNSURE: _l("Not sure"),
 }
 CATEGORY_LABELS = {
-    "verifiable": _l("Verifiable claim"),
-    "harmful": _l("Harmful content"),
-    "out_of_scope": _l("Wrong report / outside competence"),
-    "fraud": _l("Online financial fraud"),
+    Category.VERIFIABLE: _l("Verifiable claim"),
+    Category.HARMFUL: _l("Harmful content"),
+    Category.OUT_OF_SCOPE: _l("Wrong report / outside competence"),
+    Category.FRAUD: _l("Online financial fraud"),
 }
 REPORT_STATUS_LABELS = {
-    "received": _l("Received, waiting to be processed"),
-    "processed": _l("Processed, waiting for a verifier"),
-    "triaged": _l("Being handled by a verifier"),
-    "published": _l("Answered: a verdict has been published"),
-    "closed": _l("Closed"),
+    ReportStatus.RECEIVED: _l("Received, waiting to be processed"),
+    ReportStatus.PROCESSED: _l("Processed, waiting for a verifier"),
+    ReportStatus.TRIAGED: _l("Being handled by a verifier"),
+    ReportStatus.PUBLISHED: _l("Answered: a verdict has been published"),
+    ReportStatus.CLOSED: _l("Closed"),
 }
 CASE_STATUS_LABELS = {
-    "open": _l("Open"),
-    "triaged": _l("Triaged"),
-    "published": _l("Published"),
-    "closed": _l("Closed"),
+    CaseStatus.OPEN: _l("Open"),
+    CaseStatus.TRIAGED: _l("Triaged"),
+    CaseStatus.PUBLISHED: _l("Published"),
+    CaseStatus.CLOSED: _l("Closed"),
 }
 RATING_LABELS = {
-    "fake": _l("Fake news"),
-    "untrue": _l("Untrue"),
-    "misleading": _l("Misleading"),
-    "authentic": _l("Authentic"),
-    "inconclusive": _l("Inconclusive"),
+    Rating.FAKE: _l("Fake news"),
+    Rating.UNTRUE: _l("Untrue"),
+    Rating.MISLEADING: _l("Misleading"),
+    Rating.AUTHENTIC: _l("Authentic"),
+    Rating.INCONCLUSIVE: _l("Inconclusive"),
 }
 
 PUBLICATION_STATUS_LABELS = {
-    "draft": _l("Draft"),
-    "published": _l("Published"),
-    "withdrawn": _l("Withdrawn"),
+    PublicationStatus.DRAFT: _l("Draft"),
+    PublicationStatus.PUBLISHED: _l("Published"),
+    PublicationStatus.WITHDRAWN: _l("Withdrawn"),
 }
-ROLE_LABELS = {"verifier": _l("Verifier"), "lead": _l("Lead"), "admin": _l("Administrator")}
+ROLE_LABELS = {
+    Role.VERIFIER: _l("Verifier"),
+    Role.LEAD: _l("Lead"),
+    Role.ADMIN: _l("Administrator"),
+}
 # The history of a case (CaseEvent.action).
 EVENT_LABELS = {
-    "case_opened": _l("Case opened"),
-    "report_added": _l("Report added"),
-    "report_moved_in": _l("Report moved in"),
-    "report_moved_out": _l("Report moved out"),
-    "case_merged_in": _l("Another case merged in"),
-    "case_merged_away": _l("Merged into another case"),
-    "case_emptied": _l("Case emptied and closed"),
-    "suggestion_confirmed": _l("Suggestion confirmed"),
-    "suggestion_rejected": _l("Suggestion rejected"),
-    "assigned": _l("Assigned"),
-    "triaged": _l("Triaged"),
-    "closed": _l("Closed"),
-    "reopened": _l("Reopened"),
-    "escalated": _l("Escalated to the national centre"),
-    "centre_changed": _l("Moved to another centre"),
-    "note": _l("Note"),
-    "image_made_public": _l("Image made publishable"),
-    "image_made_private": _l("Image made private"),
-    "verdict_drafted": _l("Verdict drafted"),
-    "verdict_edited": _l("Verdict edited"),
-    "published": _l("Published"),
-    "unpublished": _l("Unpublished"),
+    CaseAction.CASE_OPENED: _l("Case opened"),
+    CaseAction.REPORT_ADDED: _l("Report added"),
+    CaseAction.REPORT_MOVED_IN: _l("Report moved in"),
+    CaseAction.REPORT_MOVED_OUT: _l("Report moved out"),
+    CaseAction.CASE_MERGED_IN: _l("Another case merged in"),
+    CaseAction.CASE_MERGED_AWAY: _l("Merged into another case"),
+    CaseAction.CASE_EMPTIED: _l("Case emptied and closed"),
+    CaseAction.SUGGESTION_CONFIRMED: _l("Suggestion confirmed"),
+    CaseAction.SUGGESTION_REJECTED: _l("Suggestion rejected"),
+    CaseAction.ASSIGNED: _l("Assigned"),
+    CaseAction.TRIAGED: _l("Triaged"),
+    CaseAction.CLOSED: _l("Closed"),
+    CaseAction.REOPENED: _l("Reopened"),
+    CaseAction.ESCALATED: _l("Escalated to the national centre"),
+    CaseAction.CENTRE_CHANGED: _l("Moved to another centre"),
+    CaseAction.NOTE: _l("Note"),
+    CaseAction.IMAGE_MADE_PUBLIC: _l("Image made publishable"),
+    CaseAction.IMAGE_MADE_PRIVATE: _l("Image made private"),
+    CaseAction.VERDICT_DRAFTED: _l("Verdict drafted"),
+    CaseAction.VERDICT_EDITED: _l("Verdict edited"),
+    CaseAction.PUBLISHED: _l("Published"),
+    CaseAction.UNPUBLISHED: _l("Unpublished"),
 }
 
 
@@ -98,4 +115,11 @@ def template_helpers() -> dict[str, Any]:
         "publication_status_labels": PUBLICATION_STATUS_LABELS,
         "role_labels": ROLE_LABELS,
         "event_labels": EVENT_LABELS,
+        # The domain's values, so templates compare with members, not string literals.
+        "CaseStatus": CaseStatus,
+        "Category": Category,
+        "PublicationKind": PublicationKind,
+        "PublicationStatus": PublicationStatus,
+        "Rating": Rating,
+        "Role": Role,
     }

@@ -25,7 +25,7 @@ from tingia.auth.service import (
 from tingia.centres.scoping import get_user_or_404, scoped_users
 from tingia.centres.service import centres_in_order
 from tingia.extensions import db
-from tingia.models import ApiToken, Centre, User
+from tingia.models import ApiToken, Centre, Role, User
 from tingia.pagination import paginate_page
 
 bp = Blueprint("team", __name__)
@@ -61,7 +61,7 @@ def members():
     """The centre's staff; a lead adds verifiers here."""
     form = NewUserForm()
     del form.role, form.centre_id  # a lead creates verifiers of their own centre only
-    if form.validate_on_submit() and _create(form, "verifier", current_user.centre):
+    if form.validate_on_submit() and _create(form, Role.VERIFIER, current_user.centre):
         return redirect(url_for("team.members"))
     users = db.session.scalars(
         scoped_users(current_user)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from tingia.extensions import db
-from tingia.models import Case, CaseEvent, User
+from tingia.models import Case, CaseAction, CaseEvent, User
 
 
-def record(case: Case, action: str, actor: User | None = None, **detail: Any) -> CaseEvent:
+def record(case: Case, action: CaseAction, actor: User | None = None, **detail: Any) -> CaseEvent:
     """Add an entry to the case's history (actor None = the system)."""
     event = CaseEvent(
         case_id=case.id, actor_id=actor.id if actor else None, action=action, detail=detail

@@ -14,7 +14,15 @@ from tingia.cases.rules import MembershipError
 from tingia.centres.scoping import centre_for_province
 from tingia.database import utcnow
 from tingia.extensions import db
-from tingia.models import Case, CaseStatus, CaseSuggestion, Report, SuggestionStatus, User
+from tingia.models import (
+    Case,
+    CaseAction,
+    CaseStatus,
+    CaseSuggestion,
+    Report,
+    SuggestionStatus,
+    User,
+)
 
 
 def open_case_for(report: Report, actor: User | None = None) -> Case:
@@ -27,7 +35,7 @@ def open_case_for(report: Report, actor: User | None = None) -> Case:
     )
     db.session.add(case)
     db.session.flush()
-    record(case, "case_opened", actor, report_id=report.id)
+    record(case, CaseAction.CASE_OPENED, actor, report_id=report.id)
     return case
 
 
@@ -55,7 +63,7 @@ def _close_if_empty(case: Case, merged_into: Case | None, actor: User | None) ->
         case.status = CaseStatus.CLOSED
         case.merged_into_id = merged_into.id if merged_into else None
         case.action_taken = case.action_taken or "emptied"
-        record(case, "case_emptied", actor, merged_into=case.merged_into_id)
+        record(case, CaseAction.CASE_EMPTIED, actor, merged_into=case.merged_into_id)
 
 
 def move_report(report: Report, target: Case, actor: User | None, reason: str = "") -> None:
@@ -70,8 +78,8 @@ def move_report(report: Report, target: Case, actor: User | None, reason: str = 
     _refresh_counters(source)
     _refresh_counters(target)
     detail = {"report_id": report.id, "tracking_code": report.tracking_code, "reason": reason}
-    record(source, "report_moved_out", actor, to_case=target.id, **detail)
-    record(target, "report_moved_in", actor, from_case=source.id, **detail)
+    record(source, CaseAction.REPORT_MOVED_OUT, actor, to_case=target.id, **detail)
+    record(target, CaseAction.REPORT_MOVED_IN, actor, from_case=source.id, **detail)
     _close_if_empty(source, target, actor)
 
 
@@ -107,12 +115,12 @@ def merge_cases(source: Case, target: Case, actor: User | None) -> int:
         )  # the case it pointed at no longer exists on its own
     record(
         target,
-        "case_merged_in",
+        CaseAction.CASE_MERGED_IN,
         actor,
         from_case=source.id,
         reports=[report.id for report in reports],
     )
-    record(source, "case_merged_away", actor, into_case=target.id)
+    record(source, CaseAction.CASE_MERGED_AWAY, actor, into_case=target.id)
     _close_if_empty(source, target, actor)
     return len(reports)
 
@@ -142,7 +150,7 @@ def decide_suggestion(suggestion: CaseSuggestion, accept: bool, actor: User) -> 
         move_report(suggestion.report, suggestion.case, actor, reason="suggestion confirmed")
     record(
         suggestion.case,
-        f"suggestion_{suggestion.status}",
+        CaseAction.SUGGESTION_CONFIRMED if accept else CaseAction.SUGGESTION_REJECTED,
         actor,
         report_id=suggestion.report_id,
         score=suggestion.score,

@@ -31,7 +31,15 @@ from tingia.matching.scoring import (
     decide,
     score_reports,
 )
-from tingia.models import Attachment, Case, CaseStatus, CaseSuggestion, GroupingLock, Report
+from tingia.models import (
+    Attachment,
+    Case,
+    CaseAction,
+    CaseStatus,
+    CaseSuggestion,
+    GroupingLock,
+    Report,
+)
 
 log = logging.getLogger(__name__)
 
@@ -266,7 +274,7 @@ def process_report(report_id: int) -> dict[str, Any]:
     index.store_keys(report.id, index_keys_of(signals), _photo_hashes(signals))
     record(
         case,
-        "report_added",
+        CaseAction.REPORT_ADDED,
         report_id=report.id,
         tracking_code=report.tracking_code,
         decision=decision,

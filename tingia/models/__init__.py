@@ -4,6 +4,7 @@ from tingia.models.audit import CaseEvent
 from tingia.models.case import Case, CaseSuggestion
 from tingia.models.enums import (
     LEAD_ROLES,
+    CaseAction,
     CaseStatus,
     Category,
     CategoryHint,
@@ -27,6 +28,7 @@ __all__ = [
     "ApiToken",
     "Attachment",
     "Case",
+    "CaseAction",
     "CaseEvent",
     "CaseStatus",
     "CaseSuggestion",

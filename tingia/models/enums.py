@@ -113,6 +113,33 @@ class SuggestionStatus(StrEnum):
     REJECTED = "rejected"
 
 
+class CaseAction(StrEnum):
+    """What an entry of a case's history records."""
+
+    CASE_OPENED = "case_opened"
+    REPORT_ADDED = "report_added"
+    REPORT_MOVED_IN = "report_moved_in"
+    REPORT_MOVED_OUT = "report_moved_out"
+    CASE_MERGED_IN = "case_merged_in"
+    CASE_MERGED_AWAY = "case_merged_away"
+    CASE_EMPTIED = "case_emptied"
+    SUGGESTION_CONFIRMED = "suggestion_confirmed"
+    SUGGESTION_REJECTED = "suggestion_rejected"
+    ASSIGNED = "assigned"
+    TRIAGED = "triaged"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+    ESCALATED = "escalated"
+    CENTRE_CHANGED = "centre_changed"
+    NOTE = "note"
+    IMAGE_MADE_PUBLIC = "image_made_public"
+    IMAGE_MADE_PRIVATE = "image_made_private"
+    VERDICT_DRAFTED = "verdict_drafted"
+    VERDICT_EDITED = "verdict_edited"
+    PUBLISHED = "published"
+    UNPUBLISHED = "unpublished"
+
+
 LEAD_ROLES = frozenset({Role.LEAD, Role.ADMIN})
 
 

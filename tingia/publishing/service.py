@@ -22,6 +22,7 @@ from tingia.models import (
     LEAD_ROLES,
     Attachment,
     Case,
+    CaseAction,
     CaseStatus,
     Category,
     Centre,
@@ -110,7 +111,7 @@ def save_publication(
     db.session.flush()
     record(
         case,
-        "verdict_drafted" if created else "verdict_edited",
+        CaseAction.VERDICT_DRAFTED if created else CaseAction.VERDICT_EDITED,
         actor,
         verdict_id=verdict.id,
         kind=kind,
@@ -149,7 +150,7 @@ def publish(case: Case, actor: User) -> Verdict:
     if self_review:
         detail["self_review"] = True
         detail["reason"] = "author is the only lead of the centre"
-    record(case, "published", actor, **detail)
+    record(case, CaseAction.PUBLISHED, actor, **detail)
     return verdict
 
 
@@ -164,7 +165,7 @@ def unpublish(case: Case, reason: str | None, actor: User) -> Verdict:
     verdict.unpublished_at = utcnow()
     verdict.unpublish_reason = reason
     case.status = CaseStatus.TRIAGED
-    record(case, "unpublished", actor, verdict_id=verdict.id, reason=reason)
+    record(case, CaseAction.UNPUBLISHED, actor, verdict_id=verdict.id, reason=reason)
     return verdict
 
 
@@ -176,5 +177,5 @@ def set_publishable(attachment: Attachment, publishable: bool, actor: User) -> N
     if attachment.publishable == publishable:
         return
     attachment.publishable = publishable
-    action = "image_made_public" if publishable else "image_made_private"
+    action = CaseAction.IMAGE_MADE_PUBLIC if publishable else CaseAction.IMAGE_MADE_PRIVATE
     record(case, action, actor, attachment_id=attachment.id, report_id=attachment.report_id)

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from tingia import storage
 from tingia.extensions import db
 from tingia.i18n import RATING_LABELS
-from tingia.models import Attachment, Verdict
+from tingia.models import Attachment, PublicationKind, Verdict
 from tingia.pagination import paginate_page
 from tingia.publishing.public import (
     claim_review,
@@ -34,8 +34,8 @@ def home():
     """The home page: a clear way to report, the latest verdicts and warnings."""
     return render_template(
         "publishing/home.html",
-        verdicts=db.session.scalars(published("verdict").limit(HOME_ITEMS)).all(),
-        warnings=db.session.scalars(published("warning").limit(HOME_ITEMS)).all(),
+        verdicts=db.session.scalars(published(PublicationKind.VERDICT).limit(HOME_ITEMS)).all(),
+        warnings=db.session.scalars(published(PublicationKind.WARNING).limit(HOME_ITEMS)).all(),
     )
 
 
@@ -43,7 +43,7 @@ def home():
 def verdicts():
     """Published verdicts, newest first."""
     return render_template(
-        "publishing/verdicts.html", page=paginate_page(published("verdict"), PER_PAGE)
+        "publishing/verdicts.html", page=paginate_page(published(PublicationKind.VERDICT), PER_PAGE)
     )
 
 
@@ -51,11 +51,11 @@ def verdicts():
 def warnings():
     """Published fraud warnings, newest first."""
     return render_template(
-        "publishing/warnings.html", page=paginate_page(published("warning"), PER_PAGE)
+        "publishing/warnings.html", page=paginate_page(published(PublicationKind.WARNING), PER_PAGE)
     )
 
 
-def _publication_page(kind: str, id_or_slug: str, endpoint: str, template: str):
+def _publication_page(kind: PublicationKind, id_or_slug: str, endpoint: str, template: str):
     found = find_published(kind, id_or_slug)
     if found is None:
         abort(404)
@@ -65,7 +65,7 @@ def _publication_page(kind: str, id_or_slug: str, endpoint: str, template: str):
         template,
         item=found,
         images=publishable_attachments(found),
-        claim_review=claim_review(found) if kind == "verdict" else None,
+        claim_review=claim_review(found) if kind == PublicationKind.VERDICT else None,
         canonical=public_url(found),
     )
 
@@ -73,13 +73,17 @@ def _publication_page(kind: str, id_or_slug: str, endpoint: str, template: str):
 @bp.route("/verdicts/<id_or_slug>")
 def verdict(id_or_slug: str):
     """A published verdict, with its ClaimReview."""
-    return _publication_page("verdict", id_or_slug, "publishing.verdict", "publishing/verdict.html")
+    return _publication_page(
+        PublicationKind.VERDICT, id_or_slug, "publishing.verdict", "publishing/verdict.html"
+    )
 
 
 @bp.route("/warnings/<id_or_slug>")
 def warning(id_or_slug: str):
     """A published fraud warning."""
-    return _publication_page("warning", id_or_slug, "publishing.warning", "publishing/warning.html")
+    return _publication_page(
+        PublicationKind.WARNING, id_or_slug, "publishing.warning", "publishing/warning.html"
+    )
 
 
 @bp.route("/verdicts/<int:verdict_id>/images/<int:attachment_id>")

@@ -20,15 +20,15 @@ from wtforms.validators import Optional
 
 from tingia.cases.filters import ASSIGNED_TO_ME, UNASSIGNED, UNCATEGORISED, CaseFilter
 from tingia.i18n import CATEGORY_LABELS, PLATFORM_LABELS
-from tingia.models import Category, Platform
+from tingia.models import CaseStatus, Category, Platform
 from tingia.triage.queue import STATUS_FILTERS
 
 STATUS_FILTER_LABELS = {
     "active": _l("To do (open and triaged)"),
-    "open": _l("Open"),
-    "triaged": _l("Triaged"),
-    "published": _l("Published"),
-    "closed": _l("Closed"),
+    CaseStatus.OPEN: _l("Open"),
+    CaseStatus.TRIAGED: _l("Triaged"),
+    CaseStatus.PUBLISHED: _l("Published"),
+    CaseStatus.CLOSED: _l("Closed"),
     "all": _l("All"),
 }
 

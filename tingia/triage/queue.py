@@ -19,10 +19,7 @@ from tingia.models import Attachment, Case, CaseStatus, Report, User
 # What each status filter shows; "active" (the default) is the work still to do.
 STATUS_FILTERS = {
     "active": WORKABLE,
-    "open": (CaseStatus.OPEN,),
-    "triaged": (CaseStatus.TRIAGED,),
-    "published": (CaseStatus.PUBLISHED,),
-    "closed": (CaseStatus.CLOSED,),
+    **{status.value: (status,) for status in CaseStatus},
     "all": tuple(CaseStatus),
 }
 

@@ -32,6 +32,7 @@ from tingia.database import utcnow
 from tingia.extensions import db
 from tingia.models import (
     Case,
+    CaseAction,
     CaseStatus,
     CaseSuggestion,
     Category,
@@ -88,7 +89,7 @@ def assign(case: Case, assignee: int | str | None, actor: User) -> User | None:
         case.assignee = user
         record(
             case,
-            "assigned",
+            CaseAction.ASSIGNED,
             actor,
             assignee_id=user.id if user else None,
             assignee=user.display_name if user else None,
@@ -111,7 +112,7 @@ def triage(case: Case, category: str | None, actor: User, reason: str | None = N
     )
     case.category = chosen
     case.category_reason, case.status = reason or None, CaseStatus.TRIAGED
-    record(case, "triaged", actor, category=case.category, reason=reason)
+    record(case, CaseAction.TRIAGED, actor, category=case.category, reason=reason)
     if chosen == Category.OUT_OF_SCOPE:
         close(case, reason, actor)
 
@@ -123,7 +124,7 @@ def close(case: Case, action_taken: str | None, actor: User) -> None:
     if case.category not in CLOSABLE_CATEGORIES:
         raise WorkflowError(_l("A verifiable case is answered with a verdict, not closed."), 409)
     case.status, case.action_taken = CaseStatus.CLOSED, action
-    record(case, "closed", actor, action_taken=action)
+    record(case, CaseAction.CLOSED, actor, action_taken=action)
 
 
 def reopen(case: Case, actor: User) -> None:
@@ -132,7 +133,7 @@ def reopen(case: Case, actor: User) -> None:
     if case.merged_into_id is not None or case.report_count == 0:
         raise WorkflowError(_l("This case was merged into another one; work on that one."), 409)
     case.status = CaseStatus.TRIAGED if case.category else CaseStatus.OPEN
-    record(case, "reopened", actor)
+    record(case, CaseAction.REOPENED, actor)
 
 
 def escalate(case: Case, actor: User, reason: str | None = None) -> None:
@@ -145,7 +146,9 @@ def escalate(case: Case, actor: User, reason: str | None = None) -> None:
     case.escalated_at = utcnow()
     if case.assignee is not None and not case.assignee.is_national:
         case.assignee = None  # the provincial assignee no longer sees the case
-    record(case, "escalated", actor, from_centre=from_centre, reason=(reason or "").strip())
+    record(
+        case, CaseAction.ESCALATED, actor, from_centre=from_centre, reason=(reason or "").strip()
+    )
 
 
 def move_to_centre(case: Case, centre: Centre, actor: User) -> None:
@@ -160,12 +163,12 @@ def move_to_centre(case: Case, centre: Centre, actor: User) -> None:
     assignee = case.assignee
     if assignee is not None and assignee.centre_id != centre.id and not assignee.is_national:
         case.assignee = None
-    record(case, "centre_changed", actor, from_centre=from_centre, to_centre=centre.name)
+    record(case, CaseAction.CENTRE_CHANGED, actor, from_centre=from_centre, to_centre=centre.name)
 
 
 def add_note(case: Case, text: str | None, actor: User) -> None:
     """An internal note in the case's history."""
-    record(case, "note", actor, text=required_text(text, "text"))
+    record(case, CaseAction.NOTE, actor, text=required_text(text, "text"))
 
 
 def merge(target: Case, source: Case, actor: User) -> int:
