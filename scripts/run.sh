@@ -31,6 +31,16 @@ setup_system_packages() {
     ensure_apt_packages redis-server tesseract-ocr tesseract-ocr-vie
 }
 
+# A secret key kept in the instance folder: sessions survive restarts, and `flask ...` commands
+# typed in another shell (tingia/config.py reads the file) work without setting anything.
+ensure_secret_key() {
+    local file=$ROOT_DIR/instance/secret_key
+    [ -s "$file" ] && return 0
+    mkdir -p "$ROOT_DIR/instance"
+    (umask 077 && python -c 'import secrets; print(secrets.token_urlsafe(48))' >"$file")
+    log "created a secret key in ${file#"$ROOT_DIR"/}"
+}
+
 migrate_db() {
     log "applying database migrations (flask db upgrade)"
     flask db upgrade
@@ -103,6 +113,7 @@ main() {
         setup_python
         setup_system_packages
         ensure_dev_redis
+        ensure_secret_key
         migrate_db
         seed_demo_data
         trap on_exit EXIT
@@ -115,11 +126,13 @@ main() {
         setup_python
         setup_system_packages
         ensure_dev_redis
+        ensure_secret_key
         log "starting worker in the foreground (Ctrl-C to stop)"
         exec python -m workers
         ;;
     migrate)
         setup_python
+        ensure_secret_key
         migrate_db
         ;;
     *) die "usage: $0 [web|worker|migrate]" ;;

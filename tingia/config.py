@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 ENVIRONMENTS = ("production", "development", "testing")
+SECRET_KEY_FILE = "secret_key"
 
 
 class DefaultConfig:
@@ -103,13 +104,18 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
 
     if settings["ENV"] not in ENVIRONMENTS:
         raise RuntimeError(f"TINGIA_ENV must be one of {', '.join(ENVIRONMENTS)}")
+    secret_file = Path(instance_path) / SECRET_KEY_FILE
+    if not settings["SECRET_KEY"] and secret_file.is_file():
+        settings["SECRET_KEY"] = secret_file.read_text(encoding="utf-8").strip()
     if settings["ENV"] in ("development", "testing"):
-        settings.setdefault("SECRET_KEY", None)
         settings["SECRET_KEY"] = settings["SECRET_KEY"] or "dev-only-not-secret"
         settings["SESSION_COOKIE_SECURE"] = False
         settings["REMEMBER_COOKIE_SECURE"] = False
     if not settings["SECRET_KEY"]:
-        raise RuntimeError("SECRET_KEY must be set (or TINGIA_ENV=development for local use)")
+        raise RuntimeError(
+            f"SECRET_KEY must be set (or put one in instance/{SECRET_KEY_FILE}, "
+            "or TINGIA_ENV=development for local use)"
+        )
 
     uri = settings["SQLALCHEMY_DATABASE_URI"] or f"sqlite:///{Path(instance_path) / 'tingia.db'}"
     settings["SQLALCHEMY_DATABASE_URI"] = _prefer_psycopg3(uri)

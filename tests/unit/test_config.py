@@ -53,3 +53,11 @@ def test_unknown_environment_name_is_refused(clean_env, tmp_path):
     clean_env.setenv("TINGIA_ENV", "staging")
     with pytest.raises(RuntimeError, match="TINGIA_ENV"):
         load_config(str(tmp_path))
+
+
+def test_the_instance_folder_can_hold_the_secret_key(clean_env, tmp_path):
+    # `make run` writes it, so `flask users create ...` in another shell needs no TINGIA_ENV.
+    (tmp_path / "secret_key").write_text("from-the-instance-folder\n", encoding="utf-8")
+    assert load_config(str(tmp_path))["SECRET_KEY"] == "from-the-instance-folder"
+    clean_env.setenv("SECRET_KEY", "from-the-environment")
+    assert load_config(str(tmp_path))["SECRET_KEY"] == "from-the-environment"
