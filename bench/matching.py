@@ -240,6 +240,7 @@ def _chunk_rows(args: tuple) -> dict[str, list[tuple]]:
                 signals.url,
                 "facebook",
                 report.province,
+                centres[report.province],
                 signals.text,
                 report.case_id,
             )
@@ -279,6 +280,7 @@ COLUMNS = {
         "canonical_url",
         "platform",
         "province_code",
+        "centre_id",
         "normalised_text",
         "case_id",
     ),

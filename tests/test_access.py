@@ -26,6 +26,8 @@ LEAD_ONLY = {
     "api.unpublish_case",
 }
 ADMIN_ONLY = {"team.admin_users", "team.update"}
+# National staff only: provincial staff of the case's own centre get 403.
+NATIONAL_ONLY = {"staff.take_over"}
 
 
 @dataclass
@@ -157,6 +159,10 @@ def _tokens_hide(session, world, method):
     assert world.token.prefix not in response.text
 
 
+def _linked_refuses(session, world, method):
+    assert session.client.get("/staff/linked").status_code == 403
+
+
 def _api_list_hides(session, world, method):
     body = session.client.get("/api/v1/cases?status=open", headers=session.headers).get_json()
     assert world.case.id not in [item["id"] for item in body["items"]]
@@ -168,6 +174,7 @@ NO_PARAM_CHECKS = {
     "team.members": _team_hides,
     "team.admin_users": _admin_refuses,
     "team.tokens": _tokens_hide,
+    "staff.linked": _linked_refuses,
     "api.list_cases": _api_list_hides,
 }
 
@@ -192,7 +199,8 @@ def test_every_staff_route_answers_404_for_another_provinces_objects(app, db, ma
         if endpoint not in ADMIN_ONLY:
             # Control: the same URL works for the case's own centre, so the 404 was scoping.
             control = owner.open(method, url)
-            assert control.status_code not in (403, 404), (endpoint, method, control.status_code)
+            allowed = (404,) if endpoint in NATIONAL_ONLY else (403, 404)
+            assert control.status_code not in allowed, (endpoint, method, control.status_code)
         checked.add((endpoint, method))
     assert {"staff.case", "staff.split", "api.split_report", "api.get_case"} <= {
         endpoint for endpoint, _ in checked
@@ -223,7 +231,7 @@ def test_role_only_routes_answer_403_to_verifiers_of_the_same_centre(app, db, ma
             continue  # no object: covered by the checks of the other tests
         url = build_url(rule, world)
         response = verifier.open(method, url)
-        if endpoint in LEAD_ONLY or endpoint in ADMIN_ONLY:
+        if endpoint in LEAD_ONLY or endpoint in ADMIN_ONLY or endpoint in NATIONAL_ONLY:
             assert response.status_code == 403, (endpoint, method, response.status_code)
         else:
             assert response.status_code not in (403, 404), (endpoint, method)

@@ -12,7 +12,7 @@ from tingia.jobs.outbox import process_job_id
 from tingia.jobs.queue import get_redis
 from tingia.jobs.tasks import enqueue_report
 from tingia.matching.normalise import fold_diacritics
-from tingia.models import Case, CaseSuggestion, Report
+from tingia.models import Case, CaseLink, CaseSuggestion, Report
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = 40
@@ -75,11 +75,14 @@ def test_two_worker_processes_grouping_near_duplicates_make_one_case(db, make, a
         a.started_at < b.ended_at and b.started_at < a.ended_at for a in first for b in second
     ), "the two workers never processed reports at the same moment"
 
+    # One case per centre the reports were routed to (never joined across centres), and the
+    # two cases linked as the same story.
     db.session.expire_all()
-    case_ids = set(db.session.scalars(select(Report.case_id)))
-    assert len(case_ids) == 1
-    case = db.session.get(Case, case_ids.pop())
-    assert case.report_count == REPORTS
-    assert db.session.scalar(select(func.count(Case.id))) == 1
+    cases = db.session.scalars(select(Case).order_by(Case.id)).all()
+    assert sorted(case.centre.province_code for case in cases) == ["01", "79"]
+    assert sum(case.report_count for case in cases) == REPORTS
+    assert all(case.report_count == REPORTS // 2 for case in cases)
+    links = db.session.scalars(select(CaseLink)).all()
+    assert [(link.case_id, link.other_case_id) for link in links] == [(cases[0].id, cases[1].id)]
     assert db.session.scalar(select(func.count(CaseSuggestion.id))) == 0
     assert db.session.scalar(select(func.count()).where(Report.processed_at.is_(None))) == 0

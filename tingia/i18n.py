@@ -91,6 +91,7 @@ EVENT_LABELS = {
     CaseAction.REOPENED: _l("Reopened"),
     CaseAction.ESCALATED: _l("Escalated to the national centre"),
     CaseAction.CENTRE_CHANGED: _l("Moved to another centre"),
+    CaseAction.CASE_LINKED: _l("Linked to another centre's case"),
     CaseAction.NOTE: _l("Note"),
     CaseAction.IMAGE_MADE_PUBLIC: _l("Image made publishable"),
     CaseAction.IMAGE_MADE_PRIVATE: _l("Image made private"),

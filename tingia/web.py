@@ -17,9 +17,10 @@ def run_case_action(
     case_id: int,
     action: Callable[[], Any],
     success: str | Callable[[Any], str],
-    back_to: str | None = None,
+    back_to: str | Callable[[Any], str] | None = None,
 ) -> Response:
-    """Run a service action on a case: commit and say so, or roll back and say why not.
+    """Run a service action on a case: commit and say so, or roll back and say why not; then
+    back to the case page (or `back_to`, which may depend on the action's result).
 
     A refusal for the user's role (403) is an error page: the button is not even shown to them.
     """
@@ -30,9 +31,12 @@ def run_case_action(
         if error.status == 403:
             abort(403)
         flash(error.describe(), "error")
-    else:
-        db.session.commit()
-        flash(success(result) if callable(success) else success, "success")
+        fallback = url_for("staff.case", case_id=case_id)
+        return redirect(fallback if callable(back_to) else back_to or fallback)
+    db.session.commit()
+    flash(success(result) if callable(success) else success, "success")
+    if callable(back_to):
+        return redirect(back_to(result))
     return redirect(back_to or url_for("staff.case", case_id=case_id))
 
 

@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from tingia.cases.history import record
 from tingia.cases.rules import MembershipError
-from tingia.centres.scoping import centre_for_province
 from tingia.database import utcnow
 from tingia.extensions import db
 from tingia.models import (
@@ -26,9 +25,9 @@ from tingia.models import (
 
 
 def open_case_for(report: Report, actor: User | None = None) -> Case:
-    """A new, empty case for this report, at the centre of the reporter's province."""
+    """A new, empty case for this report, at the centre the report was routed to."""
     case = Case(
-        centre=centre_for_province(report.province_code),
+        centre_id=report.centre_id,
         first_seen=report.created_at,
         last_seen=report.created_at,
         report_count=0,

@@ -63,11 +63,12 @@ def get_attachment_or_404(user: User, attachment_id: int) -> Attachment:
 
 
 def may_see_contact(user: User, report: Report) -> bool:
-    """Contact details: only staff of the centre that handles the report's case. National staff
-    see a provincial case but not its reporters' contacts (data minimisation)."""
-    if report.case is not None:
-        return report.case.centre_id == user.centre_id
-    return centre_for_province(report.province_code).id == user.centre_id
+    """Contact details: only staff of the centre the report was routed to, and national staff
+    once the national centre owns the report's case (data minimisation: not national staff
+    looking at a provincial case, not another province the case was merged or moved into)."""
+    if user.centre_id == report.centre_id:
+        return True
+    return user.is_national and report.case is not None and report.case.centre.is_national
 
 
 def centre_for_province(province_code: str | None) -> Centre:

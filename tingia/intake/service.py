@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from tingia import storage
+from tingia.centres.scoping import centre_for_province
 from tingia.extensions import db
 from tingia.intake.uploads import UploadedImage
 from tingia.matching.urls import canonical_url
@@ -55,6 +56,7 @@ def accept_report(fields: ReportInput, images: list[UploadedImage]) -> Report:
         canonical_url=canonical_url(fields.url),
         platform=fields.platform,
         province_code=fields.province_code,
+        centre=centre_for_province(fields.province_code),
         category_hint=fields.category_hint or "unsure",
         contact_name=fields.contact_name if fields.contact_consent else None,
         contact_email=fields.contact_email if fields.contact_consent else None,

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tingia import storage
 from tingia.cases.history import record
+from tingia.cases.links import link_cases
 from tingia.cases.membership import add_report, merge_cases, open_case_for
 from tingia.cases.rules import WORKABLE
 from tingia.database import utcnow
@@ -51,6 +52,7 @@ class CaseMatch:
     """The best-scoring case for a report, and the report in it that scored best."""
 
     case_id: int
+    centre_id: int
     report_id: int
     score: MatchScore
 
@@ -182,7 +184,14 @@ def case_matches(signals: ReportSignals, exclude_report_id: int | None = None) -
     if not candidate_ids:
         return []
     rows = db.session.execute(
-        select(Report.id, Report.case_id, Report.normalised_text, Report.content, Report.url)
+        select(
+            Report.id,
+            Report.case_id,
+            Case.centre_id,
+            Report.normalised_text,
+            Report.content,
+            Report.url,
+        )
         .join(Case, Report.case_id == Case.id)
         .where(Report.id.in_(candidate_ids), Case.status != CaseStatus.CLOSED)
         .order_by(Report.case_id, Report.id)
@@ -202,7 +211,7 @@ def case_matches(signals: ReportSignals, exclude_report_id: int | None = None) -
         current = best_by_case.get(row.case_id)
         if current is None or score.score > current.score.score:
             best_by_case[row.case_id] = CaseMatch(
-                case_id=row.case_id, report_id=row.id, score=score
+                case_id=row.case_id, centre_id=row.centre_id, report_id=row.id, score=score
             )
     return sorted(best_by_case.values(), key=lambda match: (-match.score.score, match.case_id))
 
@@ -216,11 +225,12 @@ def best_case_match(
 
 
 def _bridge(case: Case, others: list[CaseMatch], auto: float) -> list[int]:
-    """Merge into `case` the other cases this report also joins automatically.
+    """Merge into `case` the other cases of its centre this report also joins automatically.
 
     A link-only report and a screenshot-only report of one story open two cases when they
     arrive first; the full post that matches both shows they are one story. Cases already
-    published are left as they are (a verifier can merge them by hand).
+    published are left as they are (a verifier can merge them by hand). `others` holds only
+    cases of the report's own centre: nothing automatic crosses centres.
     """
     merged = []
     for other in others:
@@ -232,6 +242,20 @@ def _bridge(case: Case, others: list[CaseMatch], auto: float) -> list[int]:
         merge_cases(source, case, actor=None)
         merged.append(source.id)
     return merged
+
+
+def _link_elsewhere(case: Case, elsewhere: list[CaseMatch], suggest: float) -> list[int]:
+    """Link `case` to the other centres' cases this report matches at least as a suggestion."""
+    linked = []
+    for other in elsewhere:
+        if other.score.score < suggest:
+            break
+        other_case = db.session.get(Case, other.case_id)
+        if other_case is not None and link_cases(
+            case, other_case, other.score.score, other.score.basis
+        ):
+            linked.append(other.case_id)
+    return linked
 
 
 def process_report(report_id: int) -> dict[str, Any]:
@@ -254,11 +278,15 @@ def process_report(report_id: int) -> dict[str, Any]:
 
     auto, suggest = thresholds()
     matches = case_matches(signals, report.id)
-    match = matches[0] if matches else None
+    # A report is grouped only within the centre it was routed to; another centre's case that
+    # matches is linked, never joined, bridged or suggested (its reporters are not ours to see).
+    own = [item for item in matches if item.centre_id == report.centre_id]
+    elsewhere = [item for item in matches if item.centre_id != report.centre_id]
+    match = own[0] if own else None
     decision = decide(match.score.score, auto, suggest) if match else "new"
     case = db.session.get(Case, match.case_id) if decision == "attach" else open_case_for(report)
     add_report(report, case)
-    bridged = _bridge(case, matches[1:], auto) if decision == "attach" else []
+    bridged = _bridge(case, own[1:], auto) if decision == "attach" else []
     if decision == "suggest":
         db.session.add(
             CaseSuggestion(
@@ -268,6 +296,7 @@ def process_report(report_id: int) -> dict[str, Any]:
                 basis=match.score.basis,
             )
         )
+    linked = _link_elsewhere(case, elsewhere, suggest)
     report.match_score = match.score.score if match else None
     report.match_basis = match.score.basis if match else None
     report.processed_at = utcnow()
@@ -288,4 +317,5 @@ def process_report(report_id: int) -> dict[str, Any]:
         "case_id": case.id,
         "score": report.match_score,
         "merged_cases": bridged,
+        "linked_cases": linked,
     }

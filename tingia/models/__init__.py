@@ -1,7 +1,7 @@
 """All models, imported here so Alembic and `db.create_all()` see every table."""
 
 from tingia.models.audit import CaseEvent
-from tingia.models.case import Case, CaseSuggestion
+from tingia.models.case import Case, CaseLink, CaseSuggestion
 from tingia.models.enums import (
     LEAD_ROLES,
     CaseAction,
@@ -30,6 +30,7 @@ __all__ = [
     "Case",
     "CaseAction",
     "CaseEvent",
+    "CaseLink",
     "CaseStatus",
     "CaseSuggestion",
     "Category",

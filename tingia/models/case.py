@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tingia.database import utcnow
@@ -80,3 +80,29 @@ class CaseSuggestion(db.Model):
     decided_by: Mapped[User | None] = relationship()
 
     __table_args__ = (UniqueConstraint("case_id", "report_id"),)
+
+
+class CaseLink(db.Model):
+    """Two cases of different centres about the same story, found by the matcher.
+
+    Reports never move across centres on their own: each centre keeps its case, both see that the
+    story is handled elsewhere too, and national staff may take such stories over. One row per
+    pair, the lower case id first.
+    """
+
+    __tablename__ = "case_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    other_case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    score: Mapped[float]
+    basis: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship(foreign_keys=[case_id])
+    other_case: Mapped[Case] = relationship(foreign_keys=[other_case_id])
+
+    __table_args__ = (
+        UniqueConstraint("case_id", "other_case_id"),
+        CheckConstraint("case_id < other_case_id", name="ordered_pair"),
+    )

@@ -131,6 +131,7 @@ class CaseAction(StrEnum):
     REOPENED = "reopened"
     ESCALATED = "escalated"
     CENTRE_CHANGED = "centre_changed"
+    CASE_LINKED = "case_linked"
     NOTE = "note"
     IMAGE_MADE_PUBLIC = "image_made_public"
     IMAGE_MADE_PRIVATE = "image_made_private"

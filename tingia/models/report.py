@@ -18,7 +18,7 @@ from tingia.models.enums import (
     ReportStatus,
     enum_type,
 )
-from tingia.models.province import Province
+from tingia.models.province import Centre, Province
 
 if TYPE_CHECKING:
     from tingia.models.case import Case
@@ -36,6 +36,10 @@ class Report(db.Model):
     canonical_url: Mapped[str | None] = mapped_column(String(2048), default=None)
     platform: Mapped[Platform] = mapped_column(enum_type(Platform, "report_platform"))
     province_code: Mapped[str] = mapped_column(ForeignKey("provinces.code"), index=True)
+    # The centre the report was routed to (its province's): its contact details are for that
+    # centre's staff (and the national centre's once it owns the report's case) only, whatever
+    # case the report later sits in. Never changed.
+    centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
     category_hint: Mapped[CategoryHint] = mapped_column(
         enum_type(CategoryHint, "report_category_hint"), default=CategoryHint.UNSURE
     )
@@ -57,6 +61,7 @@ class Report(db.Model):
     match_basis: Mapped[str | None] = mapped_column(String(20), default=None)
 
     province: Mapped[Province] = relationship()
+    centre: Mapped[Centre] = relationship()
     case: Mapped[Case | None] = relationship(back_populates="reports")
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="report", order_by="Attachment.id", cascade="all, delete-orphan"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from tingia.cases.links import LinkedCase, linked_cases
 from tingia.centres.scoping import may_see_contact
 from tingia.extensions import db
 from tingia.models import Case, CaseEvent, CaseSuggestion, Report, User, Verdict
@@ -30,6 +31,7 @@ class CasePage:
     verdict: Verdict | None
     verdict_url: str | None
     may_publish: bool
+    linked: list[LinkedCase]  # other centres' cases about the same story
 
 
 def case_page(user: User, case: Case) -> CasePage:
@@ -61,4 +63,5 @@ def case_page(user: User, case: Case) -> CasePage:
         verdict=verdict,
         verdict_url=public_url(verdict) if verdict is not None and verdict.slug else None,
         may_publish=may_publish(user, case),
+        linked=linked_cases(case),
     )

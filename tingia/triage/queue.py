@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from tingia.cases.filters import CaseFilter, apply_case_filter
+from tingia.cases.links import linked_case_ids
 from tingia.cases.rules import WORKABLE
 from tingia.centres.scoping import scoped_cases
 from tingia.database import utcnow
@@ -70,6 +71,16 @@ def queue_query(user: User, wanted: CaseFilter) -> Select[tuple[Case]]:
     query = apply_case_filter(scoped_cases(user), user, wanted)
     return query.options(selectinload(Case.assignee), selectinload(Case.centre)).order_by(
         Case.report_count.desc(), Case.first_seen.asc(), Case.id.asc()
+    )
+
+
+def linked_stories_query() -> Select[tuple[Case]]:
+    """Open cases linked to another centre's case, most reported first (national staff)."""
+    return (
+        select(Case)
+        .where(Case.status.in_(WORKABLE), Case.id.in_(linked_case_ids()))
+        .options(selectinload(Case.assignee), selectinload(Case.centre))
+        .order_by(Case.report_count.desc(), Case.first_seen.asc(), Case.id.asc())
     )
 
 

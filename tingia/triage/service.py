@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 
-from tingia.cases import membership
+from tingia.cases import links, membership
 from tingia.cases.history import record
 from tingia.cases.rules import (
     MAX_NOTE,
@@ -164,6 +164,11 @@ def move_to_centre(case: Case, centre: Centre, actor: User) -> None:
     if assignee is not None and assignee.centre_id != centre.id and not assignee.is_national:
         case.assignee = None
     record(case, CaseAction.CENTRE_CHANGED, actor, from_centre=from_centre, to_centre=centre.name)
+
+
+def take_over(case: Case, actor: User) -> Case:
+    """National staff bring a story handled by several centres into one national case."""
+    return links.take_over(case, actor, national_centre())
 
 
 def add_note(case: Case, text: str | None, actor: User) -> None:

@@ -98,6 +98,20 @@ def change_centre(case_id: int):
     )
 
 
+@bp.post("/cases/<int:case_id>/take-over")
+def take_over(case_id: int):
+    """National staff: bring a story several centres handle into one national case."""
+    case = get_case_or_404(current_user, case_id)
+    return run_case_action(
+        case.id,
+        lambda: service.take_over(case, current_user),
+        lambda target: _(
+            "The story is now handled at the national centre, in case #%(id)d.", id=target.id
+        ),
+        back_to=lambda target: url_for("staff.case", case_id=target.id),
+    )
+
+
 @bp.post("/cases/<int:case_id>/notes")
 def add_note(case_id: int):
     """Add an internal note to the history."""

@@ -13,7 +13,7 @@ from tingia.models import Case
 from tingia.pagination import paginate_page
 from tingia.triage import service
 from tingia.triage.forms import BulkForm, QueueFilterForm
-from tingia.triage.queue import queue_query, queue_rows
+from tingia.triage.queue import linked_stories_query, queue_query, queue_rows
 from tingia.triage.views import bp
 from tingia.triage.views.common import assignee_from_choice, colleague_choices, province_choices
 from tingia.web import is_same_site
@@ -33,6 +33,15 @@ def queue():
     return render_template(
         "staff/queue.html", form=form, page=page, rows=queue_rows(page.items), bulk=bulk
     )
+
+
+@bp.get("/linked")
+def linked():
+    """National staff: the stories several centres handle (cases linked by the matcher)."""
+    if not current_user.is_national:
+        abort(403)
+    page = paginate_page(linked_stories_query(), QUEUE_PER_PAGE)
+    return render_template("staff/linked.html", page=page, rows=queue_rows(page.items))
 
 
 @bp.post("/bulk")
