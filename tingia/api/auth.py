@@ -1,8 +1,8 @@
 """Bearer-token authentication for staff endpoints (never the session cookie).
 
-Using a token records its `last_used_at` in the request's own unit of work: an action commits it
-with its changes (or rolls it back with them when the rules refuse the action); a read commits it
-after the response is built, alone (`commit_token_use`).
+Using a token records its `last_used_at` in the request's own unit of work, never in a commit of
+its own: an action commits it with its changes (a refused action drops it with them); a read,
+which changes nothing else, commits it after its response is built (`commit_token_use`).
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from tingia.api.blueprint import bp
 from tingia.auth.service import user_for_token
 from tingia.errors import api_error
 from tingia.extensions import db
-from tingia.models import ApiToken, User
+from tingia.models import User
 
 BEARER = [{"bearerAuth": []}]
+READ_METHODS = ("GET", "HEAD")
 
 
 def current_api_user() -> User:
@@ -47,11 +48,8 @@ def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
 @bp.after_request
 def commit_token_use(response: Response) -> Response:
-    """Commit the token's `last_used_at` when it is the only change left in the session (a read);
-    anything else pending was neither committed nor meant to be, and is left to roll back."""
-    if g.get("api_user") is not None:
-        session = db.session
-        pending = session.new | session.deleted | session.dirty
-        if pending and all(isinstance(item, ApiToken) for item in pending):
-            session.commit()
+    """A read (GET, HEAD) changes nothing but the token's `last_used_at`: commit it. An action
+    commits it with its own changes, once, or drops it with them."""
+    if g.get("api_user") is not None and request.method in READ_METHODS:
+        db.session.commit()
     return response

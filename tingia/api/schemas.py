@@ -125,6 +125,10 @@ class ReportUploadSchema(ReportInputSchema):
     class Meta(ReportInputSchema.Meta):
         pass
 
+    contact_consent = fields.Boolean(  # a form field is never null
+        falsy=fields.Boolean.falsy | {""},
+        metadata=ReportInputSchema._declared_fields["contact_consent"].metadata,
+    )
     images = fields.List(
         Upload(),
         metadata={
