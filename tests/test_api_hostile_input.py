@@ -139,3 +139,9 @@ def test_every_body_and_query_error_status_is_documented(client):
                 assert "422" in statuses, (path, method, statuses)
             if any(p["in"] == "path" for p in operation.get("parameters", [])):
                 assert "404" in statuses, (path, method, statuses)
+
+
+def test_405_on_a_page_carries_allow_too(client):
+    response = client.put("/")
+    assert response.status_code == 405
+    assert "GET" in {item.strip() for item in response.headers["Allow"].split(",")}

@@ -42,8 +42,7 @@ def init_api(app: Flask) -> TingiaApi:
     api.register_field(Uri, "string", "uri")
     api.register_field(Timestamp, "string", "date-time")
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
-    with app.app_context():  # settings-based bounds (per_page) are documented as configured
-        api.register_blueprint(bp, url_prefix=URL_PREFIX)
+    api.register_blueprint(bp, url_prefix=URL_PREFIX)
     # The API authenticates with bearer tokens only, never the session cookie: no CSRF.
     csrf.exempt(bp)
     return api

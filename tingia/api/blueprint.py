@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from copy import deepcopy
+from threading import Lock
 from typing import Any
 
 import flask_smorest
@@ -157,10 +158,39 @@ class RelativePaths(FlaskPlugin):
 
 
 class TingiaApi(flask_smorest.Api):
-    """flask-smorest's Api, documenting errors in the API's shape; tingia.errors answers them."""
+    """flask-smorest's Api, documenting errors in the API's shape (tingia.errors answers them).
+
+    The document is built when first asked for, not in create_app: building it costs more than
+    the rest of the app factory, and most apps (workers, commands, tests) never serve it."""
 
     ERROR_SCHEMA = ErrorSchema
     DEFAULT_ERROR_RESPONSE_NAME = None  # every error status is documented where it can happen
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._undocumented: list[flask_smorest.Blueprint] = []
+        self._documenting = Lock()
+        super().__init__(*args, **kwargs)
+        # flask-smorest's `flask openapi print` reads the spec as built so far, which is nothing
+        # until first asked for: the document is served at /api/v1/openapi.json.
+        self._app.cli.commands.pop("openapi", None)
+
+    def register_blueprint(self, blp: Any, *, parameters: Any = None, **options: Any) -> None:
+        """Register the blueprint now; its routes are documented on the first `document()`."""
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][blp.name] = self
+        self._app.register_blueprint(blp, **options)
+        self._undocumented.append(blp)
+
+    def document(self) -> dict[str, Any]:
+        """The OpenAPI document (inside an app context: settings-based bounds are documented as
+        configured)."""
+        with self._documenting:
+            while self._undocumented:
+                blp = self._undocumented.pop(0)
+                blp.register_views_in_doc(
+                    self, self._app, self.spec, name=blp.name, parameters=None
+                )
+                self.spec.tag({"name": blp.name, "description": blp.description})
+        return self.spec.to_dict()
 
     def _register_error_handlers(self) -> None:
         """tingia.errors answers errors (JSON under /api/, pages elsewhere): register nothing."""

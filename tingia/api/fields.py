@@ -36,23 +36,6 @@ class Text(fields.String):
         return clean_text(text)
 
 
-class NonBlank(validate.Regexp):
-    """At least one character that is neither white space nor a control character.
-
-    A Regexp (so apispec documents the pattern) that searches instead of matching at the start,
-    as JSON Schema's `pattern` does."""
-
-    PATTERN = r"[^\s\x00-\x1f\x7f]"
-
-    def __init__(self) -> None:
-        super().__init__(self.PATTERN, error="Must not be blank.")
-
-    def __call__(self, value: str) -> str:
-        if self.regex.search(value) is None:
-            raise validate.ValidationError(self._format_error(value))
-        return value
-
-
 class Id(fields.Integer):
     """A row id in a JSON body: an integer (marshmallow refuses booleans; strict refuses strings
     and floats) from 1 to MAX_ID."""

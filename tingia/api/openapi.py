@@ -13,6 +13,6 @@ from tingia.api.blueprint import bp
 @bp.response(200, description="OpenAPI 3 document.")
 def openapi_json():
     """This document"""
-    document = current_api.spec.to_dict()
+    document = current_api.document()
     server = url_for("api.openapi_json", _external=True).rsplit("/", 1)[0]
     return {**document, "servers": [{"url": server}]}

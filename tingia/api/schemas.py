@@ -23,7 +23,6 @@ from tingia.api.fields import (
     ComputedString,
     ComputedUri,
     Id,
-    NonBlank,
     Text,
     Timestamp,
     Uri,
@@ -48,7 +47,9 @@ from tingia.publishing.content import MAX_SOURCES, MAX_TEXT, MAX_TITLE
 from tingia.publishing.public import claim_review, public_outcome, public_url
 from tingia.triage.service import visible_suggestions
 
-REQUIRED_TEXT = {"minLength": 1, "pattern": NonBlank.PATTERN}  # what the services call required
+# What the services call required text: something besides white space and control characters
+# (JSON Schema's pattern searches, it is not anchored).
+REQUIRED_TEXT = {"minLength": 1, "pattern": r"[^\s\x00-\x1f\x7f]"}
 
 
 def _form_max_length(name: str) -> dict[str, int]:
