@@ -145,3 +145,18 @@ def test_405_on_a_page_carries_allow_too(client):
     response = client.put("/")
     assert response.status_code == 405
     assert "GET" in {item.strip() for item in response.headers["Allow"].split(",")}
+
+
+@pytest.mark.parametrize("query", ["province=%00", "status=%00", "category=a%00"])
+def test_nul_in_query_filters_is_422(client, staff, query):
+    headers, _ = staff
+    response = client.get(f"/api/v1/cases?{query}", headers=headers)
+    assert response.status_code == 422, response.get_data(as_text=True)
+    assert set(response.get_json()["error"]["fields"]) == {query.partition("=")[0]}
+
+
+def test_nul_in_a_query_filter_is_cleaned(client, staff):
+    headers, case = staff
+    response = client.get("/api/v1/cases?province=0%001", headers=headers)
+    assert response.status_code == 200
+    assert [item["id"] for item in response.get_json()["items"]] == [case.id]
