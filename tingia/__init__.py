@@ -82,7 +82,7 @@ def _select_locale() -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from tingia.api import bp as api_bp
+    from tingia.api import init_api
     from tingia.auth.team import bp as team_bp
     from tingia.auth.views import bp as auth_bp
     from tingia.intake.views import bp as intake_bp
@@ -97,9 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_bp, url_prefix="/staff")
     app.register_blueprint(editor_bp, url_prefix="/staff")
     app.register_blueprint(team_bp, url_prefix="/staff")
-    app.register_blueprint(api_bp, url_prefix="/api/v1")
-    # The API authenticates with bearer tokens only, never the session cookie, so CSRF can't apply.
-    csrf.exempt(api_bp)
+    init_api(app)  # /api/v1 and its OpenAPI document
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from typing import Any
+
+from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 API_PREFIX = "/api/"
@@ -37,15 +39,50 @@ def api_error(
     return jsonify(body), status
 
 
+def field_messages(messages: Any) -> dict[str, str]:
+    """webargs' validation messages, {location: {field: [message, …]}}, as {field: message}."""
+    fields: dict[str, str] = {}
+    for by_field in (messages or {}).values():
+        if isinstance(by_field, dict):
+            fields.update({str(name): _joined(problem) for name, problem in by_field.items()})
+    return fields
+
+
+def _joined(problem: Any) -> str:
+    if isinstance(problem, dict):  # a list's items or a nested object: by index or key
+        return "; ".join(f"{key}: {_joined(value)}" for key, value in problem.items())
+    if isinstance(problem, list | tuple):
+        return " ".join(_joined(item) for item in problem)
+    return str(problem)
+
+
+def _api_http_error(error: HTTPException):
+    """An HTTP error in the API's shape; the details webargs' abort() attached (message, field
+    messages, headers) when the error comes from reading the request."""
+    status = error.code or 500
+    data = getattr(error, "data", None) or {}
+    fields = field_messages(data.get("messages"))
+    default = "Some fields are invalid." if fields else error.description or error.name
+    response, status = api_error(status, data.get("message") or default, fields)
+    response.headers.extend(data.get("headers") or {})
+    return response, status
+
+
 def register_error_handlers(app: Flask) -> None:
     """Answer HTTP errors as JSON under /api/ and as a page elsewhere."""
 
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):
-        status = error.code or 500
         if request.path.startswith(API_PREFIX):
-            return api_error(status, error.description or error.name)
-        return render_template("error.html", status=status, error=error), status
+            response, status = _api_http_error(error)
+        else:
+            status = error.code or 500
+            response = make_response(render_template("error.html", status=status, error=error))
+        # The error's own headers: Allow on a 405, WWW-Authenticate, Retry-After…
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response, status
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

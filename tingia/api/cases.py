@@ -2,77 +2,88 @@
 
 from __future__ import annotations
 
-from flask import request
+from typing import Any
+
+from marshmallow import ValidationError, validate, validates
 from sqlalchemy.orm import selectinload
 
 from tingia import storage
-from tingia.api import bp
 from tingia.api.auth import current_api_user, token_required
-from tingia.api.pagination import PaginationError, paginate
-from tingia.api.serializers import case_detail, case_summary
+from tingia.api.blueprint import bp
+from tingia.api.fields import Text
+from tingia.api.pagination import PageArgsSchema, paginated
+from tingia.api.schemas import CaseDetailSchema, CaseListSchema
+from tingia.cases.filters import NATIONAL, CaseFilter, apply_case_filter
 from tingia.centres.scoping import get_attachment_or_404, get_case_or_404, scoped_cases
-from tingia.errors import api_error
+from tingia.centres.service import read_provinces
 from tingia.extensions import db
-from tingia.models import Case, CaseStatus, Category, Centre, Province
+from tingia.models import Case, CaseStatus, Category, Province
 
 
-def _case_filters() -> tuple[list, dict[str, str]]:
-    """SQL conditions from ?status=&category=&province=, and errors for unknown values."""
-    conditions, errors = [], {}
-    status = request.args.get("status")
-    if status:
-        if status in list(CaseStatus):
-            conditions.append(Case.status == status)
-        else:
-            errors["status"] = f"must be one of {', '.join(CaseStatus)}"
-    category = request.args.get("category")
-    if category:
-        if category in list(Category):
-            conditions.append(Case.category == category)
-        else:
-            errors["category"] = f"must be one of {', '.join(Category)}"
-    province = request.args.get("province")
-    if province:
-        if province == "national":
-            conditions.append(Case.centre.has(Centre.is_national))
-        elif db.session.get(Province, province) is not None:
-            conditions.append(Case.centre.has(Centre.province_code == province))
-        else:
-            errors["province"] = "must be a 2-digit province code or 'national'"
-    return conditions, errors
+class CaseFilterArgsSchema(PageArgsSchema):
+    """Filters of the case list, with its paging."""
+
+    status = Text(validate=validate.OneOf(list(CaseStatus)))
+    category = Text(validate=validate.OneOf(list(Category)))
+    province = Text(
+        metadata={
+            "enum": [code for code, _ in read_provinces()] + [NATIONAL],
+            "description": "A province code, or 'national' for the national centre's cases.",
+        }
+    )
+
+    @validates("province")
+    def known_province(self, value: str, **kwargs: Any) -> None:
+        """A province in the database, or the national centre."""
+        if value != NATIONAL and db.session.get(Province, value) is None:
+            raise ValidationError("must be a 2-digit province code or 'national'")
+
+
+def case_filter(args: dict[str, Any]) -> CaseFilter:
+    """The shared case filter from the checked query string."""
+    return CaseFilter(
+        statuses=(args["status"],) if "status" in args else (),
+        category=args.get("category"),
+        province=args.get("province"),
+    )
 
 
 @bp.get("/cases")
 @token_required
-def list_cases():
-    """The cases the user may see, most recently active first."""
-    conditions, errors = _case_filters()
-    if errors:
-        return api_error(422, "Some filters are invalid.", errors)
+@bp.query(CaseFilterArgsSchema)
+@bp.response(200, CaseListSchema, description="A page of cases.")
+def list_cases(args: dict[str, Any]):
+    """Cases of the user's centre (all cases for national staff), most recently active first"""
+    user = current_api_user()
     query = (
-        scoped_cases(current_api_user())
-        .where(*conditions)
+        apply_case_filter(scoped_cases(user), user, case_filter(args))
         .options(selectinload(Case.reports), selectinload(Case.centre), selectinload(Case.assignee))
         .order_by(Case.last_seen.desc(), Case.id.desc())
     )
-    try:
-        cases, next_url = paginate(query, "api.list_cases")
-    except PaginationError as error:
-        return api_error(422, "Invalid paging parameters.", error.fields)
-    return {"items": [case_summary(case) for case in cases], "next": next_url}
+    return paginated(query, args, "api.list_cases")
 
 
-@bp.get("/cases/<int:case_id>")
+@bp.get("/cases/<id:case_id>")
 @token_required
+@bp.response(200, CaseDetailSchema, description="The case.")
+@bp.errors(404, e404="No such case in the user's scope.")
 def get_case(case_id: int):
-    """One case with its reports in full."""
-    case = get_case_or_404(current_api_user(), case_id)
-    return case_detail(case, current_api_user())
+    """A case with its reports"""
+    return get_case_or_404(current_api_user(), case_id)
 
 
-@bp.get("/attachments/<int:attachment_id>/image")
+@bp.get("/attachments/<id:attachment_id>/image")
 @token_required
+@bp.doc(
+    responses={
+        "200": {
+            "description": "The image.",
+            "content": {"image/*": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+)
+@bp.errors(404, e404="No such image in the user's scope.")
 def get_attachment_image(attachment_id: int):
-    """The stored image, for staff who may see its report."""
+    """A report's stored image"""
     attachment = get_attachment_or_404(current_api_user(), attachment_id)
     return storage.send_image(attachment.storage_key, attachment.content_type)

@@ -1,43 +1,60 @@
-"""Page-number pagination with a `next` link."""
+"""Page-number pagination (`?page=&per_page=`) answering `{"items", "next"}`, on db.paginate."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request, url_for
+from flask import current_app, has_app_context, request, url_for
+from marshmallow import fields, pre_load, validate
 from sqlalchemy import Select
 
+from tingia.api.fields import MAX_ID
+from tingia.api.schemas import InputSchema
+from tingia.config import DefaultConfig
 from tingia.extensions import db
 
 
-class PaginationError(ValueError):
-    """Bad paging parameters; `fields` maps the parameter to the problem."""
+class SettingRange(validate.Range):
+    """A Range whose maximum is an app setting, read when validating and when documenting."""
 
-    def __init__(self, fields: dict[str, str]) -> None:
-        super().__init__("invalid paging parameters")
-        self.fields = fields
+    def __init__(self, minimum: int, setting: str) -> None:
+        self.setting = setting
+        super().__init__(min=minimum, max=None)
+
+    @property
+    def max(self) -> int:
+        if has_app_context():
+            return current_app.config[self.setting]
+        return getattr(DefaultConfig, self.setting)
+
+    @max.setter
+    def max(self, value: Any) -> None:
+        """The maximum is the setting's (Range.__init__ assigns one)."""
 
 
-def _positive_int(name: str, default: int, maximum: int | None = None) -> int:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    if not raw.isdigit() or int(raw) < 1 or (maximum is not None and int(raw) > maximum):
-        bound = f" and {maximum}" if maximum else ""
-        raise PaginationError({name: f"must be a whole number between 1{bound}"})
-    return int(raw)
+class PageArgsSchema(InputSchema):
+    """Which page: `page` from 1 (past the last page: no items), `per_page` up to the maximum."""
+
+    # A row count never exceeds the id range, so neither can a page number; this keeps the
+    # offset inside 64 bits for every database.
+    page = fields.Integer(load_default=1, validate=validate.Range(1, MAX_ID))
+    per_page = fields.Integer(
+        load_default=lambda: current_app.config["API_PER_PAGE"],
+        validate=SettingRange(1, "API_MAX_PER_PAGE"),
+        metadata={"default": DefaultConfig.API_PER_PAGE},
+    )
+
+    @pre_load
+    def drop_empty(self, data: Any, **kwargs: Any) -> dict[str, Any]:
+        """`?status=` means no filter, `?page=` the first page."""
+        return {key: value for key, value in data.items() if value != ""}
 
 
-def paginate(
-    query: Select[Any], endpoint: str, **endpoint_args: Any
-) -> tuple[list[Any], str | None]:
-    """One page of `query` and the absolute URL of the next page (None on the last page)."""
-    config = current_app.config
-    page = _positive_int("page", 1)
-    per_page = _positive_int("per_page", config["API_PER_PAGE"], config["API_MAX_PER_PAGE"])
-    rows = db.session.scalars(query.limit(per_page + 1).offset((page - 1) * per_page)).all()
+def paginated(query: Select[Any], args: dict[str, Any], endpoint: str) -> dict[str, Any]:
+    """`{"items", "next"}`: one page of `query` and the absolute URL of the next (None: last)."""
+    page = db.paginate(query, page=args["page"], per_page=args["per_page"], error_out=False)
     next_url = None
-    if len(rows) > per_page:
-        args = {**request.args.to_dict(), **endpoint_args, "page": page + 1, "per_page": per_page}
-        next_url = url_for(endpoint, _external=True, **args)
-    return list(rows[:per_page]), next_url
+    if page.has_next:
+        values = {**request.args.to_dict(), "page": page.page + 1, "per_page": page.per_page}
+        next_url = url_for(endpoint, _external=True, **values)
+    return {"items": page.items, "next": next_url}
