@@ -184,6 +184,30 @@ run_lint() {
     fi
 }
 
+# Security scans: bandit must be clean (a finding accepted on purpose carries `# nosec BXXX:`
+# and its reason on its line); pip-audit must find no known vulnerability in requirements.txt.
+# pip-audit needs the PyPI JSON API: packages it cannot look up are listed, not failed.
+run_scans() {
+    local rc=0 audit
+    log "bandit -r tingia workers"
+    bandit -q -r tingia workers || rc=1
+    log "pip-audit -r requirements.txt"
+    if audit=$(pip-audit -r requirements.txt --no-deps --disable-pip --progress-spinner off 2>&1); then
+        local skipped
+        skipped=$(grep -c "could not be audited" <<<"$audit" || true)
+        summary "pip-audit: no known vulnerability (${skipped} packages could not be looked up)"
+    else
+        printf '%s\n' "$audit" | grep -v "could not be audited" >&2
+        rc=1
+    fi
+    if [ $rc -eq 0 ]; then
+        summary "scans: PASSED"
+    else
+        summary "scans: FAILED (bandit or pip-audit found something: fix it or justify it)"
+        FAILED=1
+    fi
+}
+
 # run_pytest BACKEND DB_URL ARGS...: DB_URL empty means SQLite.
 run_pytest() {
     local backend=$1 db_url=$2 junit=$TEST_DIR/junit-$1.xml rc=0 start counts
@@ -295,7 +319,7 @@ main() {
     export DATABASE_URL=sqlite:///$TEST_DIR/guard.db
     export TINGIA_UPLOAD_DIR=$TEST_DIR/uploads
 
-    if [ $fast -eq 0 ]; then run_lint; fi
+    if [ $fast -eq 0 ]; then run_lint && run_scans; fi
 
     local backend
     for backend in $backends; do

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 ENVIRONMENTS = ("production", "development", "testing")
-SECRET_KEY_FILE = "secret_key"
+# bandit B105 accepted: a file name, not a secret.
+SECRET_KEY_FILE = "secret_key"  # nosec B105
 
 
 class DefaultConfig:

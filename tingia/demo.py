@@ -24,7 +24,8 @@ from tingia.intake.service import ReportInput, accept_report
 from tingia.models import Category, PublicationKind, Rating, Report, ReportSource, Role, Verdict
 from tingia.text import fold_diacritics
 
-DEMO_PASSWORD = "demo-tingia-2026"
+# bandit B105 accepted: demo accounts, published in the README.
+DEMO_PASSWORD = "demo-tingia-2026"  # nosec B105
 DEMO_STAFF = [
     ("admin@tingia.local", Role.ADMIN, None, "Quản trị quốc gia"),
     ("lead@tingia.local", Role.LEAD, None, "Trưởng nhóm quốc gia"),
@@ -263,7 +264,8 @@ def seed_demo() -> DemoSummary:
 
 
 def _add_demo_reports(summary: DemoSummary) -> None:
-    rng = random.Random(2026)
+    # bandit B311 accepted: reproducible demo data, not security.
+    rng = random.Random(2026)  # nosec B311
     now = utcnow()
     for story, (text, link, platform, hint, provinces, count) in enumerate(STORIES):
         first_seen = now - timedelta(hours=STORY_AGES_HOURS[story])
