@@ -13,7 +13,10 @@ from tingia.matching.normalise import normalise_text
 from tingia.matching.urls import canonical_url, url_key
 from tingia.text import fold_diacritics, fold_words
 
-PROPERTIES = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Derandomised: the same examples on every run, so CI is repeatable.
+PROPERTIES = settings(
+    max_examples=200, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 VIETNAMESE_LETTERS = "aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọ"
 VIETNAMESE_LETTERS += "ồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ"
@@ -58,8 +61,10 @@ def test_accents_case_and_spacing_do_not_change_the_normalised_text(text):
 
 @PROPERTIES
 @given(sentences)
-def test_fold_words_agrees_with_normalise_text_on_plain_words(text):
-    assert fold_words(text) == normalise_text(text)
+def test_normalise_text_only_removes_words_from_the_folded_text(text):
+    # Matching also drops social-media UI ("xem thêm", a lone "k" of "1,2k"): never adds words.
+    folded = iter(fold_words(text).split())
+    assert all(word in folded for word in normalise_text(text).split())
 
 
 @PROPERTIES
