@@ -31,7 +31,9 @@ class TakedownRequest(db.Model):
     centre_id: Mapped[int] = mapped_column(ForeignKey("centres.id"), index=True)
     url: Mapped[str] = mapped_column(String(2048))
     platform: Mapped[SourcePlatform] = mapped_column(enum_type(SourcePlatform, "takedown_platform"))
-    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"), index=True, default=None)
+    source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sources.id"), index=True, default=None
+    )
     channel: Mapped[TakedownChannel] = mapped_column(
         enum_type(TakedownChannel, "takedown_channel", length=10)
     )
