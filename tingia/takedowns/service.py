@@ -104,10 +104,7 @@ def request_takedown(
     now: datetime | None = None,
 ) -> TakedownRequest:
     """Record that removal of one URL of the case was requested from its platform."""
-    link = (url or "").strip()
-    if link and "://" not in link:
-        link = "https://" + link
-    canonical = canonical_url(link) if link else None
+    canonical = canonical_url(url)  # adds https:// to a bare host, refuses other schemes
     if canonical is None:
         raise invalid("url", _l("enter the web address of the content (http:// or https://)"))
     chosen = member_or_none(TakedownChannel, channel)
