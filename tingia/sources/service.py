@@ -224,6 +224,21 @@ def source_rows(
     return query
 
 
+def rows_for(sources: list[Source], user: User, now: datetime | None = None) -> list[SourceRow]:
+    """The sources (a page of `source_rows`, in its order) with their counts."""
+    found = violation_counts(viewer_centre(user), now).subquery()
+    counts = {
+        row[0]: row[1:]
+        for row in db.session.execute(
+            select(found).where(found.c.source_id.in_([source.id for source in sources]))
+        )
+    }
+    return [
+        SourceRow(source, *(int(value) for value in counts.get(source.id, (0, 0, 0))))
+        for source in sources
+    ]
+
+
 def as_rows(results) -> list[SourceRow]:
     """SourceRow objects from the rows of `source_rows`."""
     return [SourceRow(row[0], int(row[1]), int(row[2]), int(row[3])) for row in results]

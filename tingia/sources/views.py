@@ -58,7 +58,7 @@ def listing():
         "sources/list.html",
         form=form,
         page=page,
-        rows=service.as_rows(page.items),
+        rows=service.rows_for(list(page.items), current_user),
         proposals=service.pending_proposals(current_user),
         may_keep_lists=service.may_keep_lists(current_user),
         decision_form=DecisionForm(),
