@@ -174,6 +174,7 @@ def _takedowns(centre_ids: set[int] | None, now: datetime) -> tuple[int, int]:
     late = case((TakedownRequest.due_at < now, 1), else_=0)
     query = (
         select(func.count(), func.sum(late))
+        .select_from(TakedownRequest)
         .join(Case, TakedownRequest.case_id == Case.id)
         .where(TakedownRequest.status == TakedownStatus.REQUESTED, *_case_scope(centre_ids))
     )
@@ -234,6 +235,7 @@ def centre_lines(now: datetime) -> list[CentreLine]:
         dict(
             db.session.execute(
                 select(Case.centre_id, func.count())
+                .select_from(TakedownRequest)
                 .join(Case, TakedownRequest.case_id == Case.id)
                 .where(TakedownRequest.status == TakedownStatus.REQUESTED)
                 .group_by(Case.centre_id)
