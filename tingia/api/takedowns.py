@@ -4,6 +4,8 @@ the staff pages): `POST /cases/<id>/takedowns`, `GET|POST /takedowns/<id>`, `GET
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from flask import Response, current_app
@@ -27,7 +29,7 @@ from tingia.api.workflow import action
 from tingia.centres.scoping import get_source_or_404, get_takedown_or_404, scoped_sources
 from tingia.errors import api_error
 from tingia.extensions import db
-from tingia.models import Case
+from tingia.models import Case, TakedownRequest
 from tingia.sources import service as sources
 from tingia.statistics.export import to_csv, to_xlsx
 from tingia.statistics.periods import PeriodError, parse_period
@@ -68,15 +70,26 @@ def get_takedown(takedown_id: int):
     return get_takedown_or_404(current_api_user(), takedown_id)
 
 
+def with_takedown(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Pass the URL's request (404 outside the user's scope) before the body is read: who may
+    not act learns nothing from the body's errors."""
+
+    @wraps(view)
+    def wrapper(*args: Any, takedown_id: int, **kwargs: Any) -> Any:
+        return view(*args, takedown=get_takedown_or_404(current_api_user(), takedown_id), **kwargs)
+
+    return wrapper
+
+
 @bp.post("/takedowns/<id:takedown_id>")
 @token_required
+@with_takedown
 @bp.body(TakedownUpdateSchema)
 @bp.response(200, TakedownSchema, description="The updated request.")
 @bp.errors(404, 409, e404="No such request in the user's scope.")
-def update_takedown(body: dict[str, Any], takedown_id: int):
+def update_takedown(body: dict[str, Any], takedown: TakedownRequest):
     """Record the platform's answer: removed, refused, no_response (past the deadline) or
     restored"""
-    takedown = get_takedown_or_404(current_api_user(), takedown_id)
     service.update_takedown(takedown, body["status"], current_api_user(), body.get("note"))
     db.session.commit()
     return takedown
