@@ -34,7 +34,9 @@ def test_quarters_are_counted_in_vietnam_time():
     assert not q4.contains(datetime(2026, 9, 30, 16, 59, tzinfo=UTC))
 
 
-@pytest.mark.parametrize("bad", ["2026-Q5", "Q4-2026", "26", "", None, "2026-Q4x"])
+@pytest.mark.parametrize(
+    "bad", ["2026-Q5", "Q4-2026", "26", "", None, "2026-Q4x", "0000", "9999-Q4"]
+)
 def test_bad_periods_are_refused(bad):
     with pytest.raises(PeriodError):
         parse_period(bad, ZONE)

@@ -9,6 +9,7 @@ from functools import wraps
 from typing import Any
 
 from flask import Response, current_app
+from flask.views import MethodView
 
 from tingia.api.auth import current_api_user, token_required
 from tingia.api.blueprint import bp
@@ -61,15 +62,6 @@ def list_takedowns(args: dict[str, Any]):
     return paginated(query, args, "api.list_takedowns")
 
 
-@bp.get("/takedowns/<id:takedown_id>")
-@token_required
-@bp.response(200, TakedownSchema, description="The request.")
-@bp.errors(404, e404="No such request in the user's scope.")
-def get_takedown(takedown_id: int):
-    """A removal request"""
-    return get_takedown_or_404(current_api_user(), takedown_id)
-
-
 def with_takedown(view: Callable[..., Any]) -> Callable[..., Any]:
     """Pass the URL's request (404 outside the user's scope) before the body is read: who may
     not act learns nothing from the body's errors."""
@@ -81,18 +73,31 @@ def with_takedown(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-@bp.post("/takedowns/<id:takedown_id>")
-@token_required
-@with_takedown
-@bp.body(TakedownUpdateSchema)
-@bp.response(200, TakedownSchema, description="The updated request.")
-@bp.errors(404, 409, e404="No such request in the user's scope.")
-def update_takedown(body: dict[str, Any], takedown: TakedownRequest):
-    """Record the platform's answer: removed, refused, no_response (past the deadline) or
-    restored"""
-    service.update_takedown(takedown, body["status"], current_api_user(), body.get("note"))
-    db.session.commit()
-    return takedown
+# One rule for both methods: with two rules on one path, Werkzeug answers 405 instead of 404
+# when the id converter refuses the URL.
+@bp.route("/takedowns/<id:takedown_id>", endpoint="takedown")
+class TakedownView(MethodView):
+    """A removal request."""
+
+    @token_required
+    @with_takedown
+    @bp.response(200, TakedownSchema, description="The request.")
+    @bp.errors(404, e404="No such request in the user's scope.")
+    def get(self, takedown: TakedownRequest):
+        """A removal request"""
+        return takedown
+
+    @token_required
+    @with_takedown
+    @bp.body(TakedownUpdateSchema)
+    @bp.response(200, TakedownSchema, description="The updated request.")
+    @bp.errors(404, 409, e404="No such request in the user's scope.")
+    def post(self, body: dict[str, Any], takedown: TakedownRequest):
+        """Record the platform's answer: removed, refused, no_response (past the deadline) or
+        restored"""
+        service.update_takedown(takedown, body["status"], current_api_user(), body.get("note"))
+        db.session.commit()
+        return takedown
 
 
 @bp.get("/sources")
@@ -125,6 +130,17 @@ def get_source(source_id: int):
 @token_required
 @bp.query(QuarterArgsSchema)
 @bp.response(200, QuarterlyReportSchema, description="The report (or its XLSX or CSV file).")
+@bp.doc(
+    responses={
+        "200": {
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/QuarterlyReport"}},
+                XLSX: {"schema": {"type": "string", "format": "binary"}},
+                "text/csv": {"schema": {"type": "string"}},
+            }
+        }
+    }
+)
 @bp.errors(404, e404="No such centre in the user's scope.")
 def quarterly_statistics(args: dict[str, Any]):
     """The quarterly or yearly report of the user's centre, or of any centre for national staff"""

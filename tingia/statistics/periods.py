@@ -38,7 +38,13 @@ def _bounds(label: str, first: date, after: date, zone: ZoneInfo) -> Period:
 
 def parse_period(text: str | None, zone_name: str) -> Period:
     """A quarter ("2026-Q4") or a year ("2026") in the named time zone."""
-    zone = ZoneInfo(zone_name)
+    try:
+        return _parse(text, ZoneInfo(zone_name))
+    except (ValueError, OverflowError) as error:  # year 0, year 9999's last quarter...
+        raise PeriodError(text) from error
+
+
+def _parse(text: str | None, zone: ZoneInfo) -> Period:
     value = (text or "").strip()
     if match := _QUARTER.match(value):
         year, quarter = int(match.group(1)), int(match.group(2))
