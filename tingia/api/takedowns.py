@@ -132,12 +132,12 @@ def get_source(source_id: int):
 @bp.response(200, QuarterlyReportSchema, description="The report (or its XLSX or CSV file).")
 @bp.doc(
     responses={
-        "200": {
+        200: {
+            "description": "The report (or its XLSX or CSV file).",
             "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/QuarterlyReport"}},
                 XLSX: {"schema": {"type": "string", "format": "binary"}},
                 "text/csv": {"schema": {"type": "string"}},
-            }
+            },
         }
     }
 )

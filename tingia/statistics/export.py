@@ -123,7 +123,7 @@ def to_xlsx(report: dict[str, Any]) -> bytes:
     for label, value in summary_rows(report):
         sheet.append([str(label), value])
     sheet.column_dimensions["A"].width = 48
-    sources = book.create_sheet(_("Sources")[:31])
+    sources = book.create_sheet(_("Offending sources")[:31])
     sources.append([_("Top offending sources"), _("Platform"), _("Address"), _("Violations")])
     for item in report["top_sources"]:
         sources.append([item["handle"], item["platform"], item["url"], item["violations"]])
