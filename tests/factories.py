@@ -12,7 +12,8 @@ from tingia.centres.scoping import centre_for_province, national_centre
 from tingia.extensions import db
 from tingia.intake.service import ReportInput, accept_report
 from tingia.intake.uploads import UploadedImage
-from tingia.models import Case, CaseSuggestion, Report, User
+from tingia.models import Case, CaseSuggestion, Report, Source, SourceListProposal, User
+from tingia.models import TakedownRequest as Takedown
 
 PASSWORD = "correct-horse-battery"
 _counter = {"n": 0}
@@ -123,3 +124,31 @@ def login(client, who: User) -> None:
     with client.session_transaction() as session:
         session["_user_id"] = str(who.id)
         session["_fresh"] = True
+
+
+def harmful_case(actor: User, url: str, province: str = "01", **report_kwargs) -> Case:
+    """A case of one report of the URL, triaged harmful by the actor."""
+    from tingia.triage import service
+
+    content = report_kwargs.pop("content", f"Bài đăng kích động gây hoang mang {_next()}")
+    new_case = case(report(content, province, url=url, **report_kwargs))
+    service.triage(new_case, "harmful", actor)
+    db.session.flush()
+    return new_case
+
+
+def takedown(actor: User, province: str = "01", url: str | None = None, **kwargs) -> Takedown:
+    """A removal request on a new harmful case from a page's post."""
+    from tingia.takedowns import service
+
+    number = _next()
+    url = url or f"https://www.facebook.com/trangxau{province}.{number}/posts/{number}"
+    target = harmful_case(actor, url, province)
+    return service.request_takedown(target, url, kwargs.pop("channel", "email"), actor, **kwargs)
+
+
+def proposal(source: Source, actor: User, list_kind: str = "black") -> SourceListProposal:
+    """A pending proposal of the actor's centre to list the source."""
+    from tingia.sources import service
+
+    return service.propose(source, list_kind, "Trang đăng tin xấu độc nhiều lần", actor)

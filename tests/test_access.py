@@ -27,12 +27,13 @@ LEAD_ONLY = {
 }
 ADMIN_ONLY = {"team.admin_users", "team.update"}
 # National staff only: provincial staff of the case's own centre get 403.
-NATIONAL_ONLY = {"staff.take_over"}
+NATIONAL_ONLY = {"staff.take_over", "sources.set_list", "sources.decide"}
 
 
 @dataclass
 class World:
-    """One province's objects: a case with two reports (an image, a contact), a suggestion."""
+    """One province's objects: a case with two reports (an image, a contact), a suggestion; a
+    harmful case from a page's post with a removal request, the page and a list proposal."""
 
     case: Case
     report: object
@@ -40,6 +41,9 @@ class World:
     suggestion: object
     user: User
     token: object
+    takedown: object = None
+    source: object = None
+    proposal: object = None
 
 
 PARAMS = {
@@ -49,6 +53,9 @@ PARAMS = {
     "suggestion_id": lambda world: world.suggestion.id,
     "user_id": lambda world: world.user.id,
     "token_id": lambda world: world.token.id,
+    "takedown_id": lambda world: world.takedown.id,
+    "source_id": lambda world: world.source.id,
+    "proposal_id": lambda world: world.proposal.id,
 }
 
 
@@ -100,7 +107,19 @@ def make_world(make, province: str, user: User) -> World:
     token = _db.session.scalar(
         select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
     )
-    return World(case, second, with_image.attachments[0], suggestion, user, token)
+    takedown = make.takedown(user, province=province)
+    proposal = make.proposal(takedown.source, user)
+    return World(
+        case,
+        second,
+        with_image.attachments[0],
+        suggestion,
+        user,
+        token,
+        takedown,
+        takedown.source,
+        proposal,
+    )
 
 
 @pytest.fixture
@@ -168,7 +187,78 @@ def _api_list_hides(session, world, method):
     assert world.case.id not in [item["id"] for item in body["items"]]
 
 
+def _takedowns_hide(session, world, method):
+    response = session.client.get("/staff/takedowns")
+    assert response.status_code == 200
+    assert f'data-takedown-id="{world.takedown.id}"' not in response.text
+    assert world.takedown.url not in response.text
+
+
+def _sources_hide(session, world, method):
+    response = session.client.get("/staff/sources")
+    assert response.status_code == 200
+    assert f'data-source-id="{world.source.id}"' not in response.text
+    assert world.source.handle not in response.text
+
+
+def _dashboard_hides(session, world, method):
+    response = session.client.get("/staff/dashboard")
+    assert response.status_code == 200
+    assert 'data-testid="open-cases">0<' in response.text
+    assert 'data-testid="takedowns-open">0<' in response.text
+    assert session.client.get("/staff/dashboard?province=79").status_code == 200
+    assert 'data-testid="open-cases">0<' in response.text  # not national: own centre only
+
+
+def _quarterly_refuses(session, world, method):
+    assert session.client.get("/staff/reports/quarterly?centre=79").status_code == 404
+    own = session.client.get("/staff/reports/quarterly?format=csv")
+    assert own.status_code == 200 and world.source.handle not in own.text
+
+
+def _staff_intake_checks(session, world, method):
+    from tingia.models import Report
+
+    before = _db.session.query(Report).count()
+    response = session.open(method, "/staff/reports/new")
+    assert response.status_code == (400 if method == "POST" else 200)
+    assert _db.session.query(Report).count() == before
+
+
+def _export_hides(session, world, method):
+    response = session.client.get("/staff/export.csv?status=all")
+    assert response.status_code == 200
+    assert "sữa bột nhiễm độc" not in response.text
+    assert f"{world.case.id}," not in response.text.splitlines()[1:]
+
+
+def _api_takedowns_hide(session, world, method):
+    body = session.client.get("/api/v1/takedowns", headers=session.headers).get_json()
+    assert world.takedown.id not in [item["id"] for item in body["items"]]
+
+
+def _api_sources_hide(session, world, method):
+    body = session.client.get("/api/v1/sources", headers=session.headers).get_json()
+    assert world.source.id not in [item["id"] for item in body["items"]]
+
+
+def _api_statistics_refuse(session, world, method):
+    url = "/api/v1/statistics/quarterly?quarter=2026-Q4"
+    assert session.client.get(f"{url}&centre=79", headers=session.headers).status_code == 404
+    own = session.client.get(url, headers=session.headers).get_json()
+    assert own["takedowns"]["requested"] == 0 and own["top_sources"] == []
+
+
 NO_PARAM_CHECKS = {
+    "takedowns.listing": _takedowns_hide,
+    "sources.listing": _sources_hide,
+    "dashboard.dashboard_page": _dashboard_hides,
+    "dashboard.quarterly": _quarterly_refuses,
+    "staff_intake.report": _staff_intake_checks,
+    "staff.export_queue": _export_hides,
+    "api.list_takedowns": _api_takedowns_hide,
+    "api.list_sources": _api_sources_hide,
+    "api.quarterly_statistics": _api_statistics_refuse,
     "staff.queue": _queue_hides,
     "staff.bulk": _bulk_refuses,
     "team.members": _team_hides,

@@ -85,18 +85,28 @@ def _register_blueprints(app: Flask) -> None:
     from tingia.api import init_api
     from tingia.auth.team import bp as team_bp
     from tingia.auth.views import bp as auth_bp
+    from tingia.intake.staff_views import bp as staff_intake_bp
     from tingia.intake.views import bp as intake_bp
     from tingia.publishing.staff_views import bp as editor_bp
     from tingia.publishing.views import bp as publishing_bp
+    from tingia.sources.views import bp as sources_bp
+    from tingia.statistics.staff_views import bp as dashboard_bp
+    from tingia.statistics.views import bp as statistics_bp
+    from tingia.takedowns.views import bp as takedowns_bp
     from tingia.triage.views import bp as staff_bp
 
     app.register_blueprint(publishing_bp)
     app.register_blueprint(intake_bp)
+    app.register_blueprint(statistics_bp)
     app.register_blueprint(auth_bp)
     # Staff pages, all under /staff/: each blueprint requires sign-in for all of its routes.
     app.register_blueprint(staff_bp, url_prefix="/staff")
     app.register_blueprint(editor_bp, url_prefix="/staff")
     app.register_blueprint(team_bp, url_prefix="/staff")
+    app.register_blueprint(takedowns_bp, url_prefix="/staff")
+    app.register_blueprint(sources_bp, url_prefix="/staff")
+    app.register_blueprint(dashboard_bp, url_prefix="/staff")
+    app.register_blueprint(staff_intake_bp, url_prefix="/staff")
     init_api(app)  # /api/v1 and its OpenAPI document
 
 

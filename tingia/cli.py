@@ -1,4 +1,5 @@
-"""Flask commands: `flask seed`, `flask users`, `flask tokens`, `flask jobs`."""
+"""Flask commands: `flask seed`, `flask users`, `flask tokens`, `flask jobs`, `flask reports`,
+`flask sources`."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from tingia.models import Province, Role
 users_cli = AppGroup("users", help="Manage staff accounts.")
 tokens_cli = AppGroup("tokens", help="Manage API tokens.")
 jobs_cli = AppGroup("jobs", help="Background jobs.")
+reports_cli = AppGroup("reports", help="Quarterly and yearly reports to the ministry.")
+sources_cli = AppGroup("sources", help="Offending sources behind content URLs.")
 
 
 @click.command("seed")
@@ -82,9 +85,60 @@ def process_command(report_id: int) -> None:
     click.echo(process_report(report_id))
 
 
+@reports_cli.command("quarterly")
+@click.option(
+    "--centre", "centre_code", default=None, help="2-digit province code; none = national"
+)
+@click.option("--quarter", required=True, help="A quarter (2026-Q4) or a year (2026).")
+@click.option("--out", "out_path", default=None, help="Write the report: .xlsx or .csv.")
+def quarterly_command(centre_code: str | None, quarter: str, out_path: str | None) -> None:
+    """Print a centre's quarterly (or yearly) report; with --out, write it as XLSX or CSV."""
+    from flask import current_app
+
+    from tingia.statistics.export import province_row, summary_rows, to_csv, to_xlsx
+    from tingia.statistics.periods import PeriodError, parse_period
+    from tingia.statistics.quarterly import quarterly_report
+
+    try:
+        period = parse_period(quarter, current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    except PeriodError:
+        raise click.BadParameter(
+            "give a quarter like 2026-Q4 or a year", param_hint="--quarter"
+        ) from None
+    if centre_code is not None and db.session.get(Province, centre_code) is None:
+        raise click.BadParameter(f"unknown province code {centre_code}", param_hint="--centre")
+    centre = centre_for_province(centre_code) if centre_code else national_centre()
+    report = quarterly_report(centre, period)
+    click.echo(f"{centre.name} – {period.label} ({period.first_day} – {period.last_day})")
+    for label, value in summary_rows(report):
+        click.echo(f"  {label}: {value}")
+    for item in report["top_sources"]:
+        click.echo(f"  source {item['platform']} {item['handle']}: {item['violations']}")
+    for item in report.get("provinces", []):
+        if item["reports_received"] or item["cases"] or item["takedowns"]["requested"]:
+            click.echo("  " + " | ".join(str(value) for value in province_row(item)))
+    if out_path:
+        data = to_csv(report).encode("utf-8") if out_path.endswith(".csv") else to_xlsx(report)
+        with open(out_path, "wb") as handle:
+            handle.write(data)
+        click.echo(f"written: {out_path}")
+
+
+@sources_cli.command("attribute")
+def attribute_command() -> None:
+    """Attribute every report URL not attributed yet to its source (after an upgrade)."""
+    from tingia.sources.service import attribute_unattributed
+
+    count = attribute_unattributed()
+    db.session.commit()
+    click.echo(f"URLs attributed: {count}")
+
+
 def register_cli(app: Flask) -> None:
     """Attach the commands to the app."""
     app.cli.add_command(seed_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(reports_cli)
+    app.cli.add_command(sources_cli)

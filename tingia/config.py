@@ -72,6 +72,12 @@ class DefaultConfig:
     API_PER_PAGE = 20
     API_MAX_PER_PAGE = 100
     CASE_CLOCK_HOURS = 24
+    # Decree 147/2024: platforms remove violating content within 24 hours of a request.
+    TAKEDOWN_CLOCK_HOURS = 24
+    # Surge alert: a case with at least SURGE_MIN_REPORTS reports in the last SURGE_WINDOW_HOURS,
+    # at least twice as many as in the window before.
+    SURGE_WINDOW_HOURS = 6
+    SURGE_MIN_REPORTS = 5
     PUBLIC_BASE_URL: str | None = None  # absolute URLs in feeds and ClaimReview
 
 

@@ -21,7 +21,19 @@ from tingia.centres.scoping import centre_for_province, national_centre
 from tingia.database import utcnow
 from tingia.extensions import db
 from tingia.intake.service import ReportInput, accept_report
-from tingia.models import Category, PublicationKind, Rating, Report, ReportSource, Role, Verdict
+from tingia.models import (
+    Category,
+    PublicationKind,
+    Rating,
+    Report,
+    ReportSource,
+    Role,
+    SourceList,
+    TakedownChannel,
+    TakedownRequest,
+    TakedownStatus,
+    Verdict,
+)
 from tingia.text import fold_diacritics
 
 # bandit B105 accepted: demo accounts, published in the README.
@@ -210,6 +222,7 @@ class DemoSummary:
     report_ids: list[int] = field(default_factory=list)
     processed: int = 0
     published: list[str] = field(default_factory=list)
+    takedowns: list[str] = field(default_factory=list)
     skipped: bool = False
 
     def describe(self) -> str:
@@ -222,6 +235,7 @@ class DemoSummary:
         if self.processed:
             lines.append(f"demo reports grouped into cases: {self.processed}")
         lines += [f"demo publication: {line}" for line in self.published]
+        lines += [f"demo removal request: {line}" for line in self.takedowns]
         lines.append(f"demo logins (password for all: {DEMO_PASSWORD}):")
         lines += [f"  {email:34} {role:9} {where}" for email, role, where in self.staff]
         return "\n".join(lines)
@@ -260,6 +274,8 @@ def seed_demo() -> DemoSummary:
     summary.processed = _process_demo_reports()
     if db.session.scalar(select(Verdict.id).limit(1)) is None:
         summary.published = _publish_demo_examples()
+    if db.session.scalar(select(TakedownRequest.id).limit(1)) is None:
+        summary.takedowns = _demo_takedowns()
     return summary
 
 
@@ -332,6 +348,79 @@ def _publish_demo_examples() -> list[str]:
             continue
         path = "verdicts" if verdict.kind == PublicationKind.VERDICT else "warnings"
         done.append(f"case #{case.id}: /{path}/{verdict.slug}")
+    return done
+
+
+# Removal requests of the demo: (story, who triages it as what, channel, hours ago it was sent,
+# outcome, hours after the request the outcome was recorded, who recorded it).
+DEMO_TAKEDOWNS = [
+    (
+        2,
+        "verifier.hanoi@tingia.local",
+        Category.HARMFUL,
+        TakedownChannel.EMAIL,
+        20,
+        TakedownStatus.REMOVED,
+        9,
+        "lead.hanoi@tingia.local",
+    ),
+    (
+        3,
+        "verifier.hcm@tingia.local",
+        Category.FRAUD,
+        TakedownChannel.PORTAL,
+        30,
+        None,
+        None,
+        None,
+    ),
+    (0, "verifier.hanoi@tingia.local", None, TakedownChannel.EMAIL, 2, None, None, None),
+]
+
+
+def _demo_takedowns() -> list[str]:
+    """Triage two demo stories as harmful and fraud and record removal requests for three, one
+    removed in time and one overdue, as staff would; whitelist a licensed newspaper and let a
+    province propose a blacklisting."""
+    from tingia.cases.rules import WorkflowError
+    from tingia.sources import service as sources
+    from tingia.takedowns import service as takedowns
+    from tingia.triage import service
+
+    now, done = utcnow(), []
+    for story, who, category, channel, hours_ago, outcome, after, by in DEMO_TAKEDOWNS:
+        report = db.session.scalar(
+            select(Report)
+            .where(Report.source == ReportSource.DEMO, Report.content == STORIES[story][0])
+            .order_by(Report.id)
+            .limit(1)
+        )
+        actor = find_user_by_email(who)
+        if report is None or report.case is None or actor is None or not report.canonical_url:
+            continue
+        case = report.case
+        try:
+            if category is not None:
+                service.triage(case, category, actor)
+            sent = now - timedelta(hours=hours_ago)
+            item = takedowns.request_takedown(
+                case, report.canonical_url, channel, actor, "Gửi bộ phận pháp lý", now=sent
+            )
+            if outcome is not None:
+                answered = sent + timedelta(hours=after)
+                takedowns.update_takedown(item, outcome, find_user_by_email(by), now=answered)
+        except WorkflowError as error:
+            done.append(f"case #{case.id} skipped ({error})")
+            continue
+        done.append(f"case #{case.id}: {item.url} ({item.status})")
+    lead = find_user_by_email("lead@tingia.local")
+    press = sources.attribute("https://vnexpress.net/thoi-su")
+    if lead is not None and press is not None:
+        sources.set_list(press, SourceList.WHITE, "Báo điện tử được cấp phép", lead)
+    zalo_group = sources.attribute("https://zalo.me/g/congtacvien-tiktok-2026")
+    proposer = find_user_by_email("lead.hcm@tingia.local")
+    if zalo_group is not None and proposer is not None:
+        sources.propose(zalo_group, SourceList.BLACK, "Nhóm lừa đảo việc làm online", proposer)
     return done
 
 

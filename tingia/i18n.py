@@ -14,11 +14,18 @@ from tingia.models import (
     Category,
     CategoryHint,
     Platform,
+    ProposalStatus,
     PublicationKind,
     PublicationStatus,
     Rating,
+    ReportSource,
     ReportStatus,
     Role,
+    SourceKind,
+    SourceList,
+    SourcePlatform,
+    TakedownChannel,
+    TakedownStatus,
 )
 
 PLATFORM_LABELS = {
@@ -99,6 +106,61 @@ EVENT_LABELS = {
     CaseAction.VERDICT_EDITED: _l("Verdict edited"),
     CaseAction.PUBLISHED: _l("Published"),
     CaseAction.UNPUBLISHED: _l("Unpublished"),
+    CaseAction.TAKEDOWN_REQUESTED: _l("Removal requested from the platform"),
+    CaseAction.TAKEDOWN_UPDATED: _l("Removal request updated"),
+}
+# The centre's own names of its categories, in Vietnamese whatever the page's language (letters
+# to platforms, the quarterly report's headings).
+CATEGORY_NAMES_VI = {
+    Category.VERIFIABLE: "Tin có thể kiểm chứng",
+    Category.HARMFUL: "Tin xấu độc",
+    Category.OUT_OF_SCOPE: "Tin báo sai / không đúng thẩm quyền",
+    Category.FRAUD: "Lừa đảo tài chính qua mạng",
+}
+REPORT_SOURCE_LABELS = {
+    ReportSource.WEB: _l("Web form"),
+    ReportSource.API: _l("API"),
+    ReportSource.DEMO: _l("Demo"),
+    ReportSource.PHONE: _l("Phone call"),
+    ReportSource.EMAIL: _l("Email"),
+    ReportSource.HOTLINE: _l("Hotline 1800 8108"),
+}
+TAKEDOWN_STATUS_LABELS = {
+    TakedownStatus.REQUESTED: _l("Requested"),
+    TakedownStatus.REMOVED: _l("Removed"),
+    TakedownStatus.REFUSED: _l("Refused"),
+    TakedownStatus.NO_RESPONSE: _l("No response"),
+    TakedownStatus.RESTORED: _l("Restored (came back)"),
+}
+TAKEDOWN_CHANNEL_LABELS = {
+    TakedownChannel.EMAIL: _l("Email"),
+    TakedownChannel.PHONE: _l("Phone"),
+    TakedownChannel.PORTAL: _l("Platform portal"),
+    TakedownChannel.LETTER: _l("Letter"),
+}
+SOURCE_PLATFORM_LABELS = {
+    SourcePlatform.FACEBOOK: "Facebook",
+    SourcePlatform.TIKTOK: "TikTok",
+    SourcePlatform.YOUTUBE: "YouTube",
+    SourcePlatform.ZALO: "Zalo",
+    SourcePlatform.WEBSITE: _l("Website"),
+}
+SOURCE_KIND_LABELS = {
+    SourceKind.PAGE: _l("Page or profile"),
+    SourceKind.PROFILE: _l("Profile"),
+    SourceKind.GROUP: _l("Group"),
+    SourceKind.ACCOUNT: _l("Account"),
+    SourceKind.CHANNEL: _l("Channel"),
+    SourceKind.DOMAIN: _l("Website domain"),
+}
+SOURCE_LIST_LABELS = {
+    SourceList.WHITE: _l("Whitelist: licensed press or official page"),
+    SourceList.BLACK: _l("Blacklist: violating source"),
+}
+PROPOSAL_STATUS_LABELS = {
+    ProposalStatus.PENDING: _l("Waiting for the national centre"),
+    ProposalStatus.ACCEPTED: _l("Accepted"),
+    ProposalStatus.REJECTED: _l("Rejected"),
 }
 
 
@@ -116,6 +178,13 @@ def template_helpers() -> dict[str, Any]:
         "publication_status_labels": PUBLICATION_STATUS_LABELS,
         "role_labels": ROLE_LABELS,
         "event_labels": EVENT_LABELS,
+        "report_source_labels": REPORT_SOURCE_LABELS,
+        "takedown_status_labels": TAKEDOWN_STATUS_LABELS,
+        "takedown_channel_labels": TAKEDOWN_CHANNEL_LABELS,
+        "source_platform_labels": SOURCE_PLATFORM_LABELS,
+        "source_kind_labels": SOURCE_KIND_LABELS,
+        "source_list_labels": SOURCE_LIST_LABELS,
+        "proposal_status_labels": PROPOSAL_STATUS_LABELS,
         # The domain's values, so templates compare with members, not string literals.
         "CaseStatus": CaseStatus,
         "Category": Category,
@@ -123,4 +192,7 @@ def template_helpers() -> dict[str, Any]:
         "PublicationStatus": PublicationStatus,
         "Rating": Rating,
         "Role": Role,
+        "ProposalStatus": ProposalStatus,
+        "SourceList": SourceList,
+        "TakedownStatus": TakedownStatus,
     }

@@ -26,7 +26,7 @@ API_INFO = {
 
 def init_api(app: Flask) -> TingiaApi:
     """Register the API blueprint under /api/v1 and build its OpenAPI document."""
-    from tingia.api import cases, openapi, reports, workflow  # noqa: F401  (routes on bp)
+    from tingia.api import cases, openapi, reports, takedowns, workflow  # noqa: F401  (routes)
 
     app.url_map.converters["id"] = IdConverter
     api = TingiaApi(

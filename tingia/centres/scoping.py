@@ -11,7 +11,19 @@ from flask import abort
 from sqlalchemy import Select, or_, select
 
 from tingia.extensions import db
-from tingia.models import Attachment, Case, CaseSuggestion, Centre, Report, Role, User
+from tingia.models import (
+    Attachment,
+    Case,
+    CaseSuggestion,
+    Centre,
+    Report,
+    Role,
+    Source,
+    SourceListProposal,
+    SourceUrl,
+    TakedownRequest,
+    User,
+)
 
 
 def scoped_cases(user: User) -> Select[tuple[Case]]:
@@ -110,3 +122,61 @@ def get_suggestion_or_404(user: User, case: Case, suggestion_id: int) -> CaseSug
         abort(404)
     get_report_or_404(user, suggestion.report_id)
     return suggestion
+
+
+def scoped_takedowns(user: User) -> Select[tuple[TakedownRequest]]:
+    """A query of the removal requests the user may see: those of the cases they may see."""
+    query = select(TakedownRequest)
+    if not user.is_national:
+        query = query.join(Case, TakedownRequest.case_id == Case.id).where(
+            Case.centre_id == user.centre_id
+        )
+    return query
+
+
+def get_takedown_or_404(user: User, takedown_id: int) -> TakedownRequest:
+    """The removal request if the user may see its case; 404 otherwise."""
+    found = db.session.scalar(scoped_takedowns(user).where(TakedownRequest.id == takedown_id))
+    if found is None:
+        abort(404)
+    return found
+
+
+def scoped_sources(user: User) -> Select[tuple[Source]]:
+    """A query of the sources the user may see: national staff all; provincial staff those of
+    their centre's cases and removal requests, and those on a national list."""
+    query = select(Source)
+    if user.is_national:
+        return query
+    in_reports = (
+        select(SourceUrl.source_id)
+        .join(Report, Report.canonical_url == SourceUrl.url)
+        .join(Case, Report.case_id == Case.id)
+        .where(Case.centre_id == user.centre_id)
+    )
+    in_takedowns = (
+        select(TakedownRequest.source_id)
+        .join(Case, TakedownRequest.case_id == Case.id)
+        .where(Case.centre_id == user.centre_id, TakedownRequest.source_id.is_not(None))
+    )
+    return query.where(
+        or_(Source.id.in_(in_reports), Source.id.in_(in_takedowns), Source.list_kind.is_not(None))
+    )
+
+
+def get_source_or_404(user: User, source_id: int) -> Source:
+    """The source if the user may see it; 404 otherwise."""
+    found = db.session.scalar(scoped_sources(user).where(Source.id == source_id))
+    if found is None:
+        abort(404)
+    return found
+
+
+def get_proposal_or_404(user: User, proposal_id: int) -> SourceListProposal:
+    """A list proposal about a source the user may see, made by their centre (national staff:
+    any); 404 otherwise."""
+    proposal = db.session.get(SourceListProposal, proposal_id)
+    if proposal is None or not (user.is_national or proposal.centre_id == user.centre_id):
+        abort(404)
+    get_source_or_404(user, proposal.source_id)
+    return proposal

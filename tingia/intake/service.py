@@ -12,6 +12,7 @@ from tingia.extensions import db
 from tingia.intake.uploads import UploadedImage
 from tingia.matching.urls import canonical_url
 from tingia.models import Attachment, Report
+from tingia.sources.service import attribute
 from tingia.tracking_codes import new_tracking_code, normalise_tracking_code
 
 
@@ -30,6 +31,7 @@ class ReportInput:
     contact_consent: bool = False
     source: str = "web"
     locale: str = "vi"
+    entered_by_id: int | None = None  # staff who took the report for a caller
 
 
 def find_report_by_code(raw_code: str) -> Report | None:
@@ -64,6 +66,7 @@ def accept_report(fields: ReportInput, images: list[UploadedImage]) -> Report:
         contact_consent=fields.contact_consent,
         source=fields.source,
         locale=fields.locale,
+        entered_by_id=fields.entered_by_id,
     )
     for image in images:
         key = storage.save_image(image.data, image.sha256, image.content_type)
@@ -80,6 +83,7 @@ def accept_report(fields: ReportInput, images: list[UploadedImage]) -> Report:
         )
     db.session.add(report)
     db.session.flush()
+    attribute(report.canonical_url)  # the page, account or website behind the link
     return report
 
 

@@ -4,27 +4,37 @@ from tingia.models.audit import CaseEvent
 from tingia.models.case import Case, CaseLink, CaseSuggestion
 from tingia.models.enums import (
     LEAD_ROLES,
+    STAFF_INTAKE_CHANNELS,
     CaseAction,
     CaseStatus,
     Category,
     CategoryHint,
     Platform,
+    ProposalStatus,
     PublicationKind,
     PublicationStatus,
     Rating,
     ReportSource,
     ReportStatus,
     Role,
+    SourceKind,
+    SourceList,
+    SourcePlatform,
     SuggestionStatus,
+    TakedownChannel,
+    TakedownStatus,
 )
 from tingia.models.matching import GroupingLock, MatchKey, PhotoHash
 from tingia.models.province import Centre, Province
 from tingia.models.report import Attachment, Report
+from tingia.models.source import Source, SourceListProposal, SourceUrl
+from tingia.models.takedown import TakedownRequest
 from tingia.models.user import ApiToken, User
 from tingia.models.verdict import Verdict
 
 __all__ = [
     "LEAD_ROLES",
+    "STAFF_INTAKE_CHANNELS",
     "ApiToken",
     "Attachment",
     "Case",
@@ -40,6 +50,7 @@ __all__ = [
     "MatchKey",
     "PhotoHash",
     "Platform",
+    "ProposalStatus",
     "Province",
     "PublicationKind",
     "PublicationStatus",
@@ -48,7 +59,16 @@ __all__ = [
     "ReportSource",
     "ReportStatus",
     "Role",
+    "Source",
+    "SourceKind",
+    "SourceList",
+    "SourceListProposal",
+    "SourcePlatform",
+    "SourceUrl",
     "SuggestionStatus",
+    "TakedownChannel",
+    "TakedownRequest",
+    "TakedownStatus",
     "User",
     "Verdict",
 ]

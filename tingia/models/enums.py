@@ -88,6 +88,14 @@ class ReportSource(StrEnum):
     WEB = "web"
     API = "api"
     DEMO = "demo"  # `flask seed --demo`
+    # Entered by staff on a caller's behalf (Report.entered_by records who).
+    PHONE = "phone"
+    EMAIL = "email"
+    HOTLINE = "hotline"
+
+
+# The channels through which staff take a report for someone (the centre's hotline and email).
+STAFF_INTAKE_CHANNELS = (ReportSource.HOTLINE, ReportSource.PHONE, ReportSource.EMAIL)
 
 
 class PublicationKind(StrEnum):
@@ -139,6 +147,63 @@ class CaseAction(StrEnum):
     VERDICT_EDITED = "verdict_edited"
     PUBLISHED = "published"
     UNPUBLISHED = "unpublished"
+    TAKEDOWN_REQUESTED = "takedown_requested"
+    TAKEDOWN_UPDATED = "takedown_updated"
+
+
+class TakedownStatus(StrEnum):
+    """Where a removal request to a platform stands (tingia/takedowns/service.py: the rules)."""
+
+    REQUESTED = "requested"
+    REMOVED = "removed"
+    REFUSED = "refused"
+    NO_RESPONSE = "no_response"
+    RESTORED = "restored"  # removed, then it came back
+
+
+class TakedownChannel(StrEnum):
+    """How a removal request was sent to the platform."""
+
+    EMAIL = "email"
+    PHONE = "phone"
+    PORTAL = "portal"  # the platform's own reporting portal for authorities
+    LETTER = "letter"
+
+
+class SourcePlatform(StrEnum):
+    """Where an offending source lives: a social platform, or a website (by its domain)."""
+
+    FACEBOOK = "facebook"
+    TIKTOK = "tiktok"
+    YOUTUBE = "youtube"
+    ZALO = "zalo"
+    WEBSITE = "website"
+
+
+class SourceKind(StrEnum):
+    """What kind of account or site a source is."""
+
+    PAGE = "page"  # a Facebook page or profile under its name
+    PROFILE = "profile"  # a Facebook profile by number (profile.php?id=)
+    GROUP = "group"  # a Facebook or Zalo group
+    ACCOUNT = "account"  # a TikTok or Zalo account
+    CHANNEL = "channel"  # a YouTube channel or handle
+    DOMAIN = "domain"  # a website, by its registered domain
+
+
+class SourceList(StrEnum):
+    """The national lists: licensed press and official pages, and violating sources."""
+
+    WHITE = "white"
+    BLACK = "black"
+
+
+class ProposalStatus(StrEnum):
+    """A province's proposal to put a source on a national list, until national staff decide."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
 
 
 LEAD_ROLES = frozenset({Role.LEAD, Role.ADMIN})

@@ -19,6 +19,7 @@ from tingia.models.enums import (
     enum_type,
 )
 from tingia.models.province import Centre, Province
+from tingia.models.user import User
 
 if TYPE_CHECKING:
     from tingia.models.case import Case
@@ -51,6 +52,8 @@ class Report(db.Model):
         enum_type(ReportSource, "report_source", length=10), default=ReportSource.WEB
     )
     locale: Mapped[str] = mapped_column(String(5), default="vi")
+    # The member of staff who entered the report on a caller's behalf (hotline, phone, email).
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
     # Filled in by the worker.
@@ -62,6 +65,7 @@ class Report(db.Model):
 
     province: Mapped[Province] = relationship()
     centre: Mapped[Centre] = relationship()
+    entered_by: Mapped[User | None] = relationship()
     case: Mapped[Case | None] = relationship(back_populates="reports")
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="report", order_by="Attachment.id", cascade="all, delete-orphan"

@@ -10,6 +10,9 @@ from tingia import storage
 from tingia.centres.scoping import get_attachment_or_404, get_case_or_404
 from tingia.centres.service import centres_in_order
 from tingia.publishing.forms import ReasonForm
+from tingia.sources.service import sources_of_case
+from tingia.takedowns.forms import TakedownForm
+from tingia.takedowns.service import case_panel
 from tingia.triage.case_page import case_page
 from tingia.triage.forms import (
     ActionForm,
@@ -47,6 +50,8 @@ def case(case_id: int):
         close_form=CloseForm(),
         reason_form=ReasonForm(),
         action_form=ActionForm(),
+        takedown_panel=case_panel(found, sources_of_case(found)),
+        takedown_form=TakedownForm(),
     )
 
 
