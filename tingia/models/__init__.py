@@ -4,6 +4,7 @@ from tingia.models.audit import CaseEvent
 from tingia.models.case import Case, CaseLink, CaseSuggestion
 from tingia.models.enums import (
     LEAD_ROLES,
+    AuthAction,
     CaseAction,
     CaseStatus,
     Category,
@@ -20,6 +21,7 @@ from tingia.models.enums import (
 from tingia.models.matching import GroupingLock, MatchKey, PhotoHash
 from tingia.models.province import Centre, Province
 from tingia.models.report import Attachment, Report
+from tingia.models.signin import AuthEvent, LoginThrottle, RecoveryCode, StaffSession
 from tingia.models.user import ApiToken, User
 from tingia.models.verdict import Verdict
 
@@ -27,6 +29,8 @@ __all__ = [
     "LEAD_ROLES",
     "ApiToken",
     "Attachment",
+    "AuthAction",
+    "AuthEvent",
     "Case",
     "CaseAction",
     "CaseEvent",
@@ -37,6 +41,7 @@ __all__ = [
     "CategoryHint",
     "Centre",
     "GroupingLock",
+    "LoginThrottle",
     "MatchKey",
     "PhotoHash",
     "Platform",
@@ -44,10 +49,12 @@ __all__ = [
     "PublicationKind",
     "PublicationStatus",
     "Rating",
+    "RecoveryCode",
     "Report",
     "ReportSource",
     "ReportStatus",
     "Role",
+    "StaffSession",
     "SuggestionStatus",
     "User",
     "Verdict",
