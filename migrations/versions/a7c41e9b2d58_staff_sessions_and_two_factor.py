@@ -1,15 +1,15 @@
 """Server-side staff sessions, TOTP two-factor, per-account sign-in throttles, sign-in audit
 
-Revision ID: 5d2e8a41c7f3
-Revises: 3c5e1a7d9b20
+Revision ID: a7c41e9b2d58
+Revises: 5d2f8b4c1e63
 Create Date: 2026-12-01 23:20:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "5d2e8a41c7f3"
-down_revision = "3c5e1a7d9b20"
+revision = "a7c41e9b2d58"
+down_revision = "5d2f8b4c1e63"
 branch_labels = None
 depends_on = None
 
