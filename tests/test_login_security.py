@@ -176,3 +176,16 @@ def test_the_forms_explain_the_policy(client, db, make):
         "/staff/team", data={"email": "moi@hanoi.gov.vn", "name": "", "password": "short-pw-11"}
     )
     assert short.status_code == 400 and "at least 12 characters" in short.text
+
+
+def test_names_nobody_failed_with_for_a_day_are_forgotten(client, db, make, clock):
+    from sqlalchemy import func, select
+
+    from tingia.models import LoginThrottle
+
+    for n in range(3):
+        sign_in(client, f"nobody{n}@hanoi.gov.vn", "guess")
+    assert db.session.scalar(select(func.count()).select_from(LoginThrottle)) == 3
+    clock.shift(timedelta(hours=25))
+    sign_in(client, "someone.else@hanoi.gov.vn", "guess")
+    assert db.session.scalar(select(func.count()).select_from(LoginThrottle)) == 1

@@ -10,7 +10,7 @@ import math
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tingia.database import utcnow
@@ -56,6 +56,15 @@ def record_failure(email: str, now: datetime | None = None) -> int:
     )
     failures = _increment(key, now)
     if failures is None:
+        # A new name: first drop the rows nobody failed with for a day, so guessing many names
+        # does not grow the table for ever.
+        db.session.execute(
+            delete(LoginThrottle).where(
+                LoginThrottle.last_failure_at < forgotten,
+                or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < now),
+            ),
+            execution_options={"synchronize_session": False},
+        )
         try:
             with db.session.begin_nested():
                 db.session.add(LoginThrottle(key=key, failures=1, last_failure_at=now))
