@@ -213,3 +213,38 @@ def test_the_session_records_address_and_browser(client, db, make):
     # Only a digest of the cookie's key is stored.
     cookie = client.get_cookie("session", domain="tingia.test").value
     assert staff_session.key_hash not in cookie
+
+
+def test_revocations_are_in_the_sign_in_audit(app, client, db, make):
+    from tingia.models import AuthAction, AuthEvent
+
+    lead = make.user("lead", "01")
+    verifier = make.user("verifier", "01", email="lan@hanoi.gov.vn")
+    db.session.commit()
+    sign_in(client, verifier.email)
+    other = app.test_client()
+    sign_in(other, verifier.email)
+    client.post("/staff/account/sessions/revoke-others")
+    client.post(
+        "/account/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "a brand new passphrase",
+            "confirm": "a brand new passphrase",
+        },
+    )
+    manager = app.test_client()
+    make.login(manager, lead)
+    manager.post(f"/staff/team/{verifier.id}/active", data={"active": "0"})
+    events = db.session.scalars(
+        select(AuthEvent).where(AuthEvent.user_id == verifier.id).order_by(AuthEvent.id)
+    ).all()
+    revoked = [
+        (e.detail.get("reason"), e.actor_id) for e in events if e.action == "sessions_revoked"
+    ]
+    assert revoked == [
+        ("signed_out_elsewhere", None),
+        ("password_changed", None),
+        ("deactivated", lead.id),
+    ]
+    assert AuthAction.PASSWORD_CHANGED in [e.action for e in events]

@@ -55,7 +55,9 @@ def revoke_session(session_id: int):
 def revoke_other_sessions():
     """Sign out everywhere but here."""
     ended = sessions.revoke_all(current_user, keep=sessions.current_session())
-    events.record(AuthAction.SESSIONS_REVOKED, current_user, reason="signed_out_elsewhere")
+    events.record(
+        AuthAction.SESSIONS_REVOKED, current_user, reason="signed_out_elsewhere", sessions=ended
+    )
     db.session.commit()
     flash(_("%(n)d other sessions ended.", n=ended), "success")
     return redirect(url_for("account.sessions_page"))

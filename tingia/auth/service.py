@@ -108,8 +108,9 @@ def change_password(user: User, current: str, new: str) -> None:
     if problem:
         raise AccountError(problem)
     user.password_hash = hash_password(new)
-    sessions.revoke_all(user)
+    ended = sessions.revoke_all(user)
     events.record(AuthAction.PASSWORD_CHANGED, user)
+    events.record(AuthAction.SESSIONS_REVOKED, user, reason="password_changed", sessions=ended)
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -188,8 +189,11 @@ def set_active(target: User, active: bool, actor: User) -> None:
     if target.id == actor.id:
         raise AccountError(_l("You cannot deactivate your own account"))
     target.active = active
-    if not active and sessions.revoke_all(target):
-        events.record(AuthAction.SESSIONS_REVOKED, target, actor, reason="deactivated")
+    if not active:
+        ended = sessions.revoke_all(target)
+        events.record(
+            AuthAction.SESSIONS_REVOKED, target, actor, reason="deactivated", sessions=ended
+        )
 
 
 def update_user(target: User, role: str, centre: Centre, actor: User) -> None:

@@ -188,5 +188,8 @@ def reset(target: User, actor: User) -> None:
     if actor.role != Role.ADMIN:
         raise AccountForbidden(_l("Only admins reset two-factor sign-in"))
     _clear(target)
-    sessions.revoke_all(target)
+    ended = sessions.revoke_all(target)
     events.record(AuthAction.TWO_FACTOR_RESET, target, actor)
+    events.record(
+        AuthAction.SESSIONS_REVOKED, target, actor, reason="two_factor_reset", sessions=ended
+    )
