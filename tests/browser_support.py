@@ -33,3 +33,23 @@ def serve(app: Flask) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(10)
+
+
+def sign_in(page, email: str, password: str | None = None) -> None:
+    """Sign in through the login page; for an account with two-factor, type its current code."""
+    from sqlalchemy import func, select
+
+    from tests import factories
+    from tingia.extensions import db
+    from tingia.models import User
+
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", password or factories.PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/staff/" in url or "/login/two-factor" in url)
+    if "/login/two-factor" in page.url and "/setup" not in page.url:
+        user = db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+        page.fill("#code", factories.totp_code(user))
+        page.click("button[type=submit]")
+        page.wait_for_url("**/staff/**")

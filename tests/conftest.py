@@ -14,9 +14,11 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 from redis import Redis
@@ -209,6 +211,13 @@ def run_worker(app: Flask):
         return queue.finished_job_registry.count - finished_before
 
     return run
+
+
+@pytest.fixture
+def clock() -> Iterator[time_machine.Traveller]:
+    """A controllable clock for the app and the test: `clock.shift(timedelta(minutes=31))`."""
+    with time_machine.travel(datetime.now(UTC), tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import io
+import time
 
+import pyotp
 from PIL import Image, ImageDraw
 
+from tingia.auth import sessions
 from tingia.auth.service import create_api_token, create_user
+from tingia.auth.two_factor import STEP_SECONDS
 from tingia.centres.scoping import centre_for_province, national_centre
+from tingia.database import utcnow
 from tingia.extensions import db
 from tingia.intake.service import ReportInput, accept_report
 from tingia.intake.uploads import UploadedImage
@@ -24,11 +29,31 @@ def _next() -> int:
     return _counter["n"]
 
 
-def user(role: str = "verifier", province: str | None = "01", **kwargs) -> User:
-    """A staff member of a province's centre (None: the national centre)."""
+def user(
+    role: str = "verifier", province: str | None = "01", two_factor: bool | None = None, **kwargs
+) -> User:
+    """A staff member of a province's centre (None: the national centre). Leads and admins have
+    two-factor set up (they must), verifiers not, unless `two_factor` says otherwise; codes come
+    from `totp_code`."""
     centre = centre_for_province(province) if province else national_centre()
     email = kwargs.pop("email", None) or f"{role}{_next()}@centre.test"
-    return create_user(email, kwargs.pop("password", PASSWORD), role, centre, **kwargs)
+    active = kwargs.pop("active", True)
+    created = create_user(email, kwargs.pop("password", PASSWORD), role, centre, **kwargs)
+    created.active = active
+    if two_factor if two_factor is not None else created.two_factor_required:
+        created.totp_secret = pyotp.random_base32(32)
+        created.totp_enrolled_at = utcnow()
+    return created
+
+
+def totp_code(for_user: User) -> str:
+    """A code the user's authenticator app would show that has not been used yet: the current
+    one, or the next step's (accepted too) when the current one was used."""
+    db.session.refresh(for_user)
+    current = int(time.time() // STEP_SECONDS)
+    step = max(current, (for_user.totp_last_counter or -1) + 1)
+    assert step <= current + 1, "two codes used in this step already: the test signs in too often"
+    return pyotp.TOTP(for_user.totp_secret).generate_otp(step)
 
 
 def token(for_user: User) -> str:
@@ -119,10 +144,12 @@ def suggestion(target: Case, suggested: Report, score: float = 0.7) -> CaseSugge
 
 
 def login(client, who: User) -> None:
-    """Sign the test client in as the user (commits, so the requests see every fixture)."""
+    """Sign the test client in as the user, as after every sign-in step (second factor included):
+    a server-side session and its key in the client's cookie. Commits, so requests see fixtures."""
+    key = sessions.start_session(who, second_factor=True)
     db.session.commit()
     with client.session_transaction() as session:
-        session["_user_id"] = str(who.id)
+        session["_user_id"] = key
         session["_fresh"] = True
 
 

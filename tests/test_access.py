@@ -14,8 +14,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from tingia.auth import sessions
 from tingia.extensions import db as _db
-from tingia.models import ApiToken, Case, User
+from tingia.models import ApiToken, Case, StaffSession, User
 
 LEAD_ONLY = {
     "editor.publish",
@@ -25,7 +26,7 @@ LEAD_ONLY = {
     "api.publish_case",
     "api.unpublish_case",
 }
-ADMIN_ONLY = {"team.admin_users", "team.update"}
+ADMIN_ONLY = {"team.admin_users", "team.update", "team.reset_two_factor"}
 # National staff only: provincial staff of the case's own centre get 403.
 NATIONAL_ONLY = {"staff.take_over", "sources.set_list", "sources.decide"}
 
@@ -41,6 +42,7 @@ class World:
     suggestion: object
     user: User
     token: object
+    staff_session: object = None
     takedown: object = None
     source: object = None
     proposal: object = None
@@ -56,6 +58,7 @@ PARAMS = {
     "takedown_id": lambda world: world.takedown.id,
     "source_id": lambda world: world.source.id,
     "proposal_id": lambda world: world.proposal.id,
+    "session_id": lambda world: world.staff_session.id,
 }
 
 
@@ -109,6 +112,10 @@ def make_world(make, province: str, user: User) -> World:
     )
     takedown = make.takedown(user, province=province)
     proposal = make.proposal(takedown.source, user)
+    sessions.start_session(user, second_factor=True)
+    staff_session = _db.session.scalar(
+        select(StaffSession).where(StaffSession.user_id == user.id).order_by(StaffSession.id.desc())
+    )
     return World(
         case,
         second,
@@ -116,6 +123,7 @@ def make_world(make, province: str, user: User) -> World:
         suggestion,
         user,
         token,
+        staff_session,
         takedown,
         takedown.source,
         proposal,
@@ -180,6 +188,30 @@ def _tokens_hide(session, world, method):
 
 def _linked_refuses(session, world, method):
     assert session.client.get("/staff/linked").status_code == 403
+
+
+def _sessions_hide(session, world, method):
+    response = session.open(method, "/staff/account/sessions")
+    assert response.status_code == 200
+    assert f'data-session-id="{world.staff_session.id}"' not in response.text
+
+
+def _other_sessions_stay(session, world, method):
+    assert session.open(method, "/staff/account/sessions/revoke-others").status_code == 302
+    _db.session.refresh(world.staff_session)
+    assert world.staff_session.revoked_at is None
+
+
+def _two_factor_own_only(session, world, method):
+    paths = {
+        "account.two_factor_page": "/staff/account/two-factor",
+        "account.renew_recovery_codes": "/staff/account/two-factor/recovery-codes",
+        "account.disable_two_factor": "/staff/account/two-factor/disable",
+    }
+    for path in paths.values():
+        assert session.open(method, path).status_code in (200, 400, 403, 405)
+    _db.session.refresh(world.user)
+    assert world.user.totp_secret is None or world.user.two_factor_required
 
 
 def _api_list_hides(session, world, method):
@@ -266,6 +298,11 @@ NO_PARAM_CHECKS = {
     "team.tokens": _tokens_hide,
     "staff.linked": _linked_refuses,
     "api.list_cases": _api_list_hides,
+    "account.sessions_page": _sessions_hide,
+    "account.revoke_other_sessions": _other_sessions_stay,
+    "account.two_factor_page": _two_factor_own_only,
+    "account.renew_recovery_codes": _two_factor_own_only,
+    "account.disable_two_factor": _two_factor_own_only,
 }
 
 

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from tests.factories import PASSWORD
+from tests.browser_support import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -13,14 +13,6 @@ CLAIM = (
     "Bộ Y tế khuyến cáo người dân uống nước chanh ấm pha muối mỗi sáng để diệt virus cúm A "
     "đang bám trong cổ họng trước khi nó xuống phổi, bác sĩ xác nhận hiệu quả 100%"
 )
-
-
-def sign_in(page, email):
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/staff/**")
 
 
 def sign_out(page):

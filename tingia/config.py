@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +69,33 @@ class DefaultConfig:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
+    # Staff sign-in (tingia/auth/). Sessions live in the database (staff_sessions): the cookie
+    # holds only a random key, so sign-out, a password change or a deactivation ends them.
+    STAFF_SESSION_IDLE_MINUTES = 30
+    STAFF_SESSION_MAX_HOURS = 12
+    STAFF_SESSION_TOUCH_SECONDS = 60  # last_seen_at is written at most this often
+    # No "remember me" is offered; should a remember cookie ever be set, it is bounded like this.
+    REMEMBER_COOKIE_DURATION = timedelta(hours=12)
     REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Per-account back-off (counted in the database, whatever address the guesses come from):
+    # this many failures are free, then each one locks the account for twice as long as the last.
+    LOGIN_FREE_FAILURES = 5
+    LOGIN_BACKOFF_SECONDS = 30
+    LOGIN_BACKOFF_MAX_SECONDS = 15 * 60
+    LOGIN_FAILURES_FORGOTTEN_HOURS = 24
+    # Between the password and the second factor.
+    TWO_FACTOR_STEP_SECONDS = 5 * 60
+    TOTP_ISSUER = "Tingia"
+    # Response headers (tingia/__init__.py); HSTS only when ENV is production.
+    CONTENT_SECURITY_POLICY = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    )
+    REFERRER_POLICY = "same-origin"
+    HSTS_SECONDS = 365 * 24 * 3600
     API_PER_PAGE = 20
     API_MAX_PER_PAGE = 100
     CASE_CLOCK_HOURS = 24

@@ -38,6 +38,11 @@ from tingia.text import fold_diacritics
 
 # bandit B105 accepted: demo accounts, published in the README.
 DEMO_PASSWORD = "demo-tingia-2026"  # nosec B105
+# Leads and admins must sign in with two-factor: the demo ones share this published TOTP secret
+# (printed by `flask seed --demo`), so anyone trying the demo can add it to an authenticator app
+# or compute the code. Never use demo accounts on a real instance.
+# bandit B105 accepted: published in the README like the demo password.
+DEMO_TOTP_SECRET = "TINGIADEMOTOTPKEYFORTRYINGTHEAPP"  # nosec B105
 DEMO_STAFF = [
     ("admin@tingia.local", Role.ADMIN, None, "Quản trị quốc gia"),
     ("lead@tingia.local", Role.LEAD, None, "Trưởng nhóm quốc gia"),
@@ -238,6 +243,12 @@ class DemoSummary:
         lines += [f"demo removal request: {line}" for line in self.takedowns]
         lines.append(f"demo logins (password for all: {DEMO_PASSWORD}):")
         lines += [f"  {email:34} {role:9} {where}" for email, role, where in self.staff]
+        lines += [
+            "demo leads and admins sign in with two-factor too: add this key to an authenticator",
+            f"app (FreeOTP, Aegis, Google Authenticator...): {DEMO_TOTP_SECRET}",
+            '  or print the current code with:  .venv/bin/python -c "import pyotp; '
+            f"print(pyotp.TOTP('{DEMO_TOTP_SECRET}').now())\"",
+        ]
         return "\n".join(lines)
 
 
@@ -264,8 +275,11 @@ def seed_demo() -> DemoSummary:
     summary = DemoSummary()
     for email, role, province_code, name in DEMO_STAFF:
         centre = centre_for_province(province_code) if province_code else national_centre()
-        if find_user_by_email(email) is None:
-            create_user(email, DEMO_PASSWORD, role, centre, name=name)
+        user = find_user_by_email(email) or create_user(
+            email, DEMO_PASSWORD, role, centre, name=name
+        )
+        if user.two_factor_required and user.totp_secret is None:
+            user.totp_secret, user.totp_enrolled_at = DEMO_TOTP_SECRET, utcnow()
         summary.staff.append((email, role, centre.name))
     if db_has_demo_reports():
         summary.skipped = True

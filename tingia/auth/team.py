@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from tingia.auth import sessions, two_factor
 from tingia.auth.decorators import admin_required, lead_required
 from tingia.auth.forms import ActiveForm, NewUserForm, TokenForm, UserUpdateForm
 from tingia.auth.service import (
@@ -74,6 +75,7 @@ def members():
         form=form,
         users=users,
         tokens=_live_tokens([user.id for user in users]),
+        sessions=sessions.live_sessions([user.id for user in users]),
         may_manage=may_manage,
         active_form=ActiveForm(),
     ), status
@@ -188,3 +190,15 @@ def update(user_id: int):
         db.session.commit()
         flash(_("Account %(email)s updated.", email=target.email), "success")
     return redirect(url_for("team.admin_users", centre=request.args.get("centre", "")))
+
+
+@bp.post("/admin/users/<int:user_id>/two-factor/reset")
+@admin_required
+def reset_two_factor(user_id: int):
+    """Clear an account's two-factor (a lost phone) and end its sessions."""
+    target = get_user_or_404(current_user, user_id)
+    two_factor.reset(target, current_user)
+    db.session.commit()
+    flash(_("Two-factor sign-in of %(email)s is reset.", email=target.email), "success")
+    back = request.referrer if (request.referrer or "").startswith(request.host_url) else None
+    return redirect(back or url_for("team.admin_users"))

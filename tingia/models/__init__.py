@@ -5,6 +5,7 @@ from tingia.models.case import Case, CaseLink, CaseSuggestion
 from tingia.models.enums import (
     LEAD_ROLES,
     STAFF_INTAKE_CHANNELS,
+    AuthAction,
     CaseAction,
     CaseStatus,
     Category,
@@ -27,6 +28,7 @@ from tingia.models.enums import (
 from tingia.models.matching import GroupingLock, MatchKey, PhotoHash
 from tingia.models.province import Centre, Province
 from tingia.models.report import Attachment, Report
+from tingia.models.signin import AuthEvent, LoginThrottle, RecoveryCode, StaffSession
 from tingia.models.source import Source, SourceListProposal, SourceUrl
 from tingia.models.takedown import TakedownRequest
 from tingia.models.user import ApiToken, User
@@ -37,6 +39,8 @@ __all__ = [
     "STAFF_INTAKE_CHANNELS",
     "ApiToken",
     "Attachment",
+    "AuthAction",
+    "AuthEvent",
     "Case",
     "CaseAction",
     "CaseEvent",
@@ -47,6 +51,7 @@ __all__ = [
     "CategoryHint",
     "Centre",
     "GroupingLock",
+    "LoginThrottle",
     "MatchKey",
     "PhotoHash",
     "Platform",
@@ -55,6 +60,7 @@ __all__ = [
     "PublicationKind",
     "PublicationStatus",
     "Rating",
+    "RecoveryCode",
     "Report",
     "ReportSource",
     "ReportStatus",
@@ -65,6 +71,7 @@ __all__ = [
     "SourceListProposal",
     "SourcePlatform",
     "SourceUrl",
+    "StaffSession",
     "SuggestionStatus",
     "TakedownChannel",
     "TakedownRequest",

@@ -206,6 +206,25 @@ class ProposalStatus(StrEnum):
     REJECTED = "rejected"
 
 
+class AuthAction(StrEnum):
+    """What an entry of the sign-in audit records (tingia/auth/events.py)."""
+
+    LOGIN_SUCCEEDED = "login_succeeded"
+    LOGIN_FAILED = "login_failed"
+    LOGIN_THROTTLED = "login_throttled"
+    SECOND_FACTOR_FAILED = "second_factor_failed"
+    RECOVERY_CODE_USED = "recovery_code_used"
+    LOGOUT = "logout"
+    SESSION_REVOKED = "session_revoked"
+    SESSIONS_REVOKED = "sessions_revoked"
+    # bandit B105 accepted: the name of an audit action, not a password.
+    PASSWORD_CHANGED = "password_changed"  # nosec B105
+    TWO_FACTOR_ENROLLED = "two_factor_enrolled"
+    TWO_FACTOR_DISABLED = "two_factor_disabled"
+    TWO_FACTOR_RESET = "two_factor_reset"
+    RECOVERY_CODES_RENEWED = "recovery_codes_renewed"
+
+
 LEAD_ROLES = frozenset({Role.LEAD, Role.ADMIN})
 
 
