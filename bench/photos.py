@@ -8,10 +8,15 @@ Sources (read at run time from installed packages, never copied into the reposit
   (Scharstein et al., distributed with scikit-image): its right image is a real second shot of
   the same scene a few centimetres away;
 - Debian's `mate-backgrounds` package, /usr/share/backgrounds/mate/nature/*.jpg: twelve
-  nature photographs, GPL-2+ (authors in /usr/share/doc/mate-backgrounds/copyright).
+  nature photographs, GPL-2+ (authors in /usr/share/doc/mate-backgrounds/copyright);
+- Debian's `plasma-workspace-wallpapers` package, the eleven photographs among its wallpapers
+  (PLASMA_PHOTOS; the others are drawings), GPL-2+ (KDE Visual Design Group; each
+  wallpaper's metadata names its photographer).
 
 Photographs of at least 1200 px on both sides are cut into four quarters, each a photo of its
-own (they share no pixel). Every story photo is the central 80 % window of its region, so that
+own (they share no pixel). Quarters without texture (variance of the Laplacian below
+MIN_SHARPNESS at 512 px, the usual blur measure: a macro photo's out-of-focus background) are
+left out: a smooth blob is evidence for no one, and the matcher handles it by hashes alone. Every story photo is the central 80 % window of its region, so that
 a *second shot* of the same scene (a window shifted by 10-20 %, slightly rotated and rescaled,
 with its own exposure and noise) shows content the first one does not: the near miss that must
 not group.
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import glob
 import io
+import os
 import random
 from dataclasses import dataclass
 
@@ -37,6 +43,21 @@ SKIMAGE_PHOTOS = (
     ("hubble_deep_field", "NASA, public domain"),
     ("rocket", "SpaceX, public domain"),
 )
+PLASMA_PHOTOS = (
+    "BytheWater",
+    "ColdRipple",
+    "ColorfulCups",
+    "DarkestHour",
+    "EveningGlow",
+    "FallenLeaf",
+    "Grey",
+    "Kite",
+    "OneStandsOut",
+    "Path",
+    "summer_1am",
+)
+PLASMA_DIR = "/usr/share/wallpapers/{}/contents/images/*"
+MIN_SHARPNESS = 20.0
 STORY_WINDOW = 0.8  # a story photo is this share of its region's width and height
 
 
@@ -94,23 +115,38 @@ def load_base_photos(sources: str = "all") -> list[BasePhoto]:
         )
     )
     if sources == "all":
-        paths = sorted(glob.glob(MATE_NATURE))
-        if not paths:
+        paths = [("mate-backgrounds", path) for path in sorted(glob.glob(MATE_NATURE))]
+        for name in PLASMA_PHOTOS:
+            found = sorted(glob.glob(PLASMA_DIR.format(name)), key=os.path.getsize)
+            paths += [("plasma-workspace-wallpapers", found[-1])] if found else []
+        if len(paths) < len(PLASMA_PHOTOS) + 12:
             raise SystemExit(
-                "bench: no photos in /usr/share/backgrounds/mate/nature "
-                "(apt-get install mate-backgrounds, or --photos skimage)"
+                "bench: photos missing (apt-get install mate-backgrounds "
+                "plasma-workspace-wallpapers, or --photos skimage)"
             )
-        for path in paths:
+        for package, path in paths:
             with Image.open(path) as opened:
                 img = opened.convert("RGB")
-            name = path.rsplit("/", 1)[-1].removesuffix(".jpg")
+            name = path.split("/")[-1 if package == "mate-backgrounds" else -4].rsplit(".", 1)[0]
             w, h = img.size
             boxes = [(0, 0, w, h)]
             if min(w, h) >= 1200:
                 boxes = [(x, y, x + w // 2, y + h // 2) for y in (0, h // 2) for x in (0, w // 2)]
             for n, region in enumerate(boxes):
-                photos.append(BasePhoto(f"{name}-{n}", "mate-backgrounds", "GPL-2+", img, region))
+                base = BasePhoto(f"{name}-{n}", package, "GPL-2+", img, region)
+                if sharpness(base.story_photo()) >= MIN_SHARPNESS:
+                    photos.append(base)
     return photos
+
+
+def sharpness(img: Image.Image) -> float:
+    """Variance of the Laplacian of the photo at 512 px on its longer side (blur measure)."""
+    import cv2
+
+    gray = img.convert("L")
+    scale = 512 / max(gray.size)
+    gray = gray.resize((round(gray.width * scale), round(gray.height * scale)))
+    return float(cv2.Laplacian(np.asarray(gray), cv2.CV_64F).var())
 
 
 # --- the camera-like pipeline ----------------------------------------------------------------
