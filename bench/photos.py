@@ -16,10 +16,11 @@ Sources (read at run time from installed packages, never copied into the reposit
 Photographs of at least 1200 px on both sides are cut into four quarters, each a photo of its
 own (they share no pixel). Quarters without texture (variance of the Laplacian below
 MIN_SHARPNESS at 512 px, the usual blur measure: a macro photo's out-of-focus background) are
-left out: a smooth blob is evidence for no one, and the matcher handles it by hashes alone. Every story photo is the central 80 % window of its region, so that
-a *second shot* of the same scene (a window shifted by 10-20 %, slightly rotated and rescaled,
-with its own exposure and noise) shows content the first one does not: the near miss that must
-not group.
+left out: a smooth blob is evidence for no one, and the matcher handles it by hashes alone.
+
+Every story photo is the central 80 % window of its region, so that a *second shot* of the
+same scene (a window shifted by 10-20 %, slightly rotated and rescaled, with its own exposure
+and noise) shows content the first one does not: the near miss that must not group.
 """
 
 from __future__ import annotations

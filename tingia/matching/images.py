@@ -6,9 +6,11 @@ import hashlib
 import io
 import logging
 import os
+import struct
 import warnings
 from dataclasses import dataclass
 
+import cv2
 import imagehash
 import numpy as np
 from PIL import Image, ImageOps
@@ -25,7 +27,7 @@ except ImportError:  # pragma: no cover - depends on the environment
 log = logging.getLogger(__name__)
 
 # Bump when a change here changes fingerprints, so stored ones (and bench caches) are redone.
-FINGERPRINT_VERSION = 2
+FINGERPRINT_VERSION = 3
 
 # Largest image accepted, in pixels (a 12000 x 8000 phone panorama is 96 MP; screenshots are
 # ~3 MP). Checked from the header before decoding so a decompression bomb is never decoded.
@@ -54,6 +56,11 @@ class ImageFingerprint:
     pdq: str | None
     text_heavy: bool
     ocr_text: str
+    # The photo part: the image itself, or the photo shown inside a screenshot of a post.
+    # has_photo says whether phash, dhash, region_hashes and features describe one.
+    has_photo: bool = False
+    region_hashes: tuple[int, ...] = ()
+    features: bytes | None = None
 
 
 class InvalidImage(ValueError):
@@ -158,6 +165,120 @@ def _trim_border(img: Image.Image) -> Image.Image:
     return img.crop((left, top, w - right, h - bottom))
 
 
+# Local features for geometric verification: ORB keypoints of the photo resized so that its
+# longer side is FEATURE_SIDE px, the FEATURE_COUNT strongest, stored as a blob of a header
+# (width, height, count), coordinates (uint16, in 1/64 px) and 32-byte descriptors: ~9 KB.
+FEATURE_SIDE = 512
+FEATURE_COUNT = 256
+_FEATURE_HEADER = struct.Struct("<HHH")
+# Crop hypotheses hashed for candidate lookup: the whole photo and each corner's share after
+# cutting this much off two adjacent sides (a crop of 5-15 % off any sides is near one of them).
+REGION_CROP = 0.12
+# A screenshot's embedded photo: a band of rows mostly unlike the page background, at least
+# this tall (relative to the screenshot's width) and half the width wide.
+EMBEDDED_MIN_HEIGHT = 0.25
+EMBEDDED_MIN_FEATURES = 40
+_CLAHE = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(4, 4))
+
+
+@dataclass(frozen=True)
+class Features:
+    """Unpacked ORB features: frame size, keypoint coordinates (n, 2) and descriptors (n, 32)."""
+
+    width: int
+    height: int
+    points: np.ndarray
+    descriptors: np.ndarray
+
+
+def orb_features(img: Image.Image) -> bytes | None:
+    """ORB features of a photo as a blob (None when it has fewer than 8 keypoints: no texture)."""
+    gray = img.convert("L")
+    scale = FEATURE_SIDE / max(gray.size)
+    size = (max(1, round(gray.width * scale)), max(1, round(gray.height * scale)))
+    gray = gray.resize(size, Image.Resampling.BILINEAR if scale < 1 else Image.Resampling.BICUBIC)
+    # Local contrast equalisation gives smooth photos (sky, bokeh, fog) keypoints too.
+    # A light blur first, so JPEG block edges and sensor noise do not become keypoints.
+    equalised = _CLAHE.apply(cv2.GaussianBlur(np.asarray(gray), (0, 0), 1.0))
+    orb = cv2.ORB_create(nfeatures=8 * FEATURE_COUNT, edgeThreshold=15, patchSize=31, fastThreshold=5)
+    keypoints = _spread(orb.detect(equalised, None), gray.size)
+    keypoints, descriptors = orb.compute(equalised, keypoints)
+    if descriptors is None or len(keypoints) < 8:
+        return None
+    points = np.array([kp.pt for kp in keypoints], dtype=np.float32) * 64
+    return (
+        _FEATURE_HEADER.pack(gray.width, gray.height, len(keypoints))
+        + points.round().astype("<u2").tobytes()
+        + descriptors.astype(np.uint8).tobytes()
+    )
+
+
+def _spread(keypoints, size: tuple[int, int]) -> list:
+    """The strongest keypoints of each cell of a 4 x 4 grid (FEATURE_COUNT in all), so that a
+    caption, a watermark or a logo, whose letters are strong corners, takes only its cells."""
+    cells: dict[tuple[int, int], list] = {}
+    for kp in keypoints:
+        cell = (min(3, int(4 * kp.pt[0] / size[0])), min(3, int(4 * kp.pt[1] / size[1])))
+        cells.setdefault(cell, []).append(kp)
+    per_cell = FEATURE_COUNT // 16
+    kept = []
+    for members in cells.values():
+        kept += sorted(members, key=lambda kp: -kp.response)[:per_cell]
+    return kept
+
+
+def unpack_features(blob: bytes) -> Features:
+    """The blob of orb_features as arrays."""
+    width, height, count = _FEATURE_HEADER.unpack_from(blob)
+    start = _FEATURE_HEADER.size
+    points = np.frombuffer(blob, "<u2", 2 * count, start).reshape(count, 2) / np.float32(64)
+    descriptors = np.frombuffer(blob, np.uint8, 32 * count, start + 4 * count).reshape(count, 32)
+    return Features(width, height, points.astype(np.float32), descriptors)
+
+
+def _phash(img: Image.Image) -> int:
+    return to_signed(int(str(imagehash.phash(img)), 16))
+
+
+def region_hashes(img: Image.Image) -> tuple[int, ...]:
+    """pHashes of the photo and of its four corner crops (REGION_CROP off two sides each)."""
+    w, h = img.size
+    cx, cy = round(w * REGION_CROP), round(h * REGION_CROP)
+    corners = [(0, 0, w - cx, h - cy), (cx, 0, w, h - cy), (0, cy, w - cx, h), (cx, cy, w, h)]
+    return (_phash(img), *(_phash(img.crop(box)) for box in corners))
+
+
+def embedded_photo(img: Image.Image) -> tuple[int, int, int, int] | None:
+    """The box of a photo shown inside a screenshot of a post, if there is one.
+
+    A photo fills rows from side to side with pixels unlike the page's background, over a
+    height no text line or app bar has; text rows are mostly background.
+    """
+    small = img.convert("L")
+    scale = 200 / small.width
+    small = small.resize((200, max(1, round(small.height * scale))), Image.Resampling.BILINEAR)
+    gray = np.asarray(small).astype(np.int16)
+    unlike = np.abs(gray - _background_level(np.asarray(small))) > 20
+    full_rows = unlike.mean(axis=1) >= 0.6
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], full_rows.astype(np.int8), [0]))))
+    runs = [(end - start, start, end) for start, end in zip(edges[::2], edges[1::2], strict=True)]
+    if not runs:
+        return None
+    length, top, bottom = max(runs)
+    if length < EMBEDDED_MIN_HEIGHT * small.width:
+        return None
+    columns = np.flatnonzero(unlike[top:bottom].mean(axis=0) >= 0.6)
+    if len(columns) < 0.5 * small.width:
+        return None
+    left, right = columns[0], columns[-1] + 1
+    return (
+        round(left / scale),
+        round(top / scale),
+        min(img.width, round(right / scale)),
+        min(img.height, round(bottom / scale)),
+    )
+
+
 def _background_level(gray: np.ndarray) -> int:
     """Most common grey level (histogram smoothed over 9 levels against JPEG noise)."""
     hist = np.bincount(gray.ravel(), minlength=256)
@@ -236,7 +357,23 @@ def fingerprint_image(data: bytes, *, ocr: bool = True) -> ImageFingerprint:
     """Fingerprint image bytes; raise InvalidImage for non-images, corrupt images and bombs."""
     img = _decode(data)
     text_heavy = is_text_heavy(img)
-    hashed = img if text_heavy else _trim_border(img)
+    photo: Image.Image | None = None
+    features = None
+    if not text_heavy:
+        photo = _trim_border(img)
+        features = orb_features(photo)
+    else:
+        box = embedded_photo(img)
+        if box is not None:
+            candidate = img.crop(box)
+            features = orb_features(candidate)
+            if features is not None and unpack_features(features).points.shape[0] >= (
+                EMBEDDED_MIN_FEATURES
+            ):
+                photo = candidate
+            else:
+                features = None
+    hashed = photo if photo is not None else img
     pdq = None
     if pdqhash is not None:
         bits, _quality = pdqhash.compute(np.asarray(hashed))
@@ -245,11 +382,14 @@ def fingerprint_image(data: bytes, *, ocr: bool = True) -> ImageFingerprint:
         sha256=hashlib.sha256(data).hexdigest(),
         width=img.width,
         height=img.height,
-        phash=to_signed(int(str(imagehash.phash(hashed)), 16)),
+        phash=_phash(hashed),
         dhash=to_signed(int(str(imagehash.dhash(hashed)), 16)),
         pdq=pdq,
         text_heavy=text_heavy,
         ocr_text=ocr_image(img) if ocr and text_heavy else "",
+        has_photo=photo is not None,
+        region_hashes=region_hashes(photo) if photo is not None else (),
+        features=features,
     )
 
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from tingia.matching.images import MIN_SIDE, ImageFingerprint, hamming, pdq_distance
+import cv2
+import numpy as np
+
+from tingia.matching.images import (
+    MIN_SIDE,
+    ImageFingerprint,
+    hamming,
+    pdq_distance,
+    unpack_features,
+)
 from tingia.matching.normalise import normalise_text
 from tingia.matching.textsim import text_similarity
 from tingia.matching.urls import canonical_url, is_content_url
@@ -30,6 +39,15 @@ PHOTO_MAX_DISTANCE = 18  # beyond: no evidence
 # crops (up to 124, chance is 128), so it is no veto; within Facebook's recommended 31 it is
 # evidence of its own. Unrelated dev-set photos are at least 94 apart.
 PDQ_MATCH_DISTANCE = 31
+# Local-feature verification (ORB, 256 keypoints on the photo at 512 px): Lowe's ratio test,
+# descriptors within 64 of 256 bits, RANSAC reprojection error in px at that size.
+RATIO_TEST = 0.8
+MAX_DESCRIPTOR_BITS = 64
+RANSAC_PIXELS = 4.0
+MIN_INLIERS = 12  # fewer: no evidence from features (50 points at this count)
+VERIFIED_INLIERS = 24  # at or above, with one photo inside the other: the same photo (100)
+CONTAINED_TOLERANCE = 0.04  # share of a frame allowed outside the other (alignment error)
+HASH_ONLY_CAP = 65.0  # hashes alone can suggest, never join (two shots of a scene look alike)
 
 
 @dataclass(frozen=True)
@@ -68,13 +86,74 @@ def build_signals(
     )
 
 
-def photo_similarity(a: ImageFingerprint, b: ImageFingerprint) -> float:
-    """Score 0..100 of two photos from perceptual-hash distances.
+@dataclass(frozen=True)
+class PhotoMatch:
+    """Geometric verification of two photos' ORB features.
 
-    The worse of the pHash and dHash distances decides (two independent hashes agreeing by
-    chance is far rarer than one): 100 up to PHOTO_SAME_DISTANCE bits, then 5 points less per
-    bit, nothing beyond PHOTO_MAX_DISTANCE. PDQ hashes within PDQ_MATCH_DISTANCE score 90.
+    inliers: matches consistent with one similarity transform (shift, scale, rotation);
+    outside_a / outside_b: share of each photo's frame that falls outside the other's once
+    aligned. A copy (crop, resize, caption, frame) lies inside its original, so one of the two
+    is ~0; two shots of one scene each show something the other does not.
     """
+
+    inliers: int
+    outside_a: float = 1.0
+    outside_b: float = 1.0
+
+    @property
+    def contained(self) -> bool:
+        """One photo's frame lies within the other's (within CONTAINED_TOLERANCE)."""
+        return min(self.outside_a, self.outside_b) <= CONTAINED_TOLERANCE
+
+
+def _outside(transform: np.ndarray, width: int, height: int, frame: tuple[int, int]) -> float:
+    """Share of a width x height frame that the 2x3 transform maps outside `frame`."""
+    xs, ys = np.meshgrid(np.linspace(0, width, 16), np.linspace(0, height, 16))
+    points = np.stack([xs.ravel(), ys.ravel(), np.ones(xs.size)])
+    mapped = transform @ points
+    inside = (
+        (mapped[0] >= -2)
+        & (mapped[0] <= frame[0] + 2)
+        & (mapped[1] >= -2)
+        & (mapped[1] <= frame[1] + 2)
+    )
+    return float(1.0 - inside.mean())
+
+
+def verify_photos(a: bytes, b: bytes) -> PhotoMatch:
+    """Match two photos' ORB features (ratio test), then fit a similarity with RANSAC."""
+    fa, fb = unpack_features(a), unpack_features(b)
+    if len(fa.descriptors) < 2 or len(fb.descriptors) < 2:
+        return PhotoMatch(0)
+    pairs = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(fa.descriptors, fb.descriptors, k=2)
+    good = [
+        m
+        for m, n in (p for p in pairs if len(p) == 2)
+        if m.distance < RATIO_TEST * n.distance and m.distance <= MAX_DESCRIPTOR_BITS
+    ]
+    if len(good) < MIN_INLIERS:
+        return PhotoMatch(len(good))
+    src = fa.points[[m.queryIdx for m in good]]
+    dst = fb.points[[m.trainIdx for m in good]]
+    transform, mask = cv2.estimateAffinePartial2D(
+        src, dst, method=cv2.RANSAC, ransacReprojThreshold=RANSAC_PIXELS, maxIters=1000
+    )
+    if transform is None:
+        return PhotoMatch(0)
+    inliers = int(mask.sum())
+    scale = float(np.hypot(transform[0, 0], transform[0, 1]))
+    if not 0.1 <= scale <= 10:
+        return PhotoMatch(0)
+    inverse = cv2.invertAffineTransform(transform)
+    return PhotoMatch(
+        inliers,
+        _outside(transform, fa.width, fa.height, (fb.width, fb.height)),
+        _outside(inverse, fb.width, fb.height, (fa.width, fa.height)),
+    )
+
+
+def _hash_similarity(a: ImageFingerprint, b: ImageFingerprint) -> float:
+    """Score from perceptual-hash distances alone (the worse of pHash and dHash decides)."""
     worst = max(hamming(a.phash, b.phash), hamming(a.dhash, b.dhash))
     score = 0.0
     if worst <= PHOTO_MAX_DISTANCE:
@@ -82,6 +161,30 @@ def photo_similarity(a: ImageFingerprint, b: ImageFingerprint) -> float:
     if a.pdq and b.pdq and pdq_distance(a.pdq, b.pdq) <= PDQ_MATCH_DISTANCE:
         score = max(score, 90.0)
     return score
+
+
+def photo_similarity(a: ImageFingerprint, b: ImageFingerprint) -> float:
+    """Score 0..100 of two photos: local features verified geometrically, else hashes.
+
+    With features on both sides the verification decides: a similarity transform carrying
+    VERIFIED_INLIERS matches, with one photo inside the other, is the same photo (100; fewer
+    inliers score less, down to the suggestion band); two photos that overlap but each show
+    what the other does not are two shots of one scene: 0, whatever their hashes say. Without
+    features (a photo too smooth to have keypoints) hashes decide, capped below the automatic
+    threshold unless they are nearly identical.
+    """
+    hashed = _hash_similarity(a, b)
+    if a.features is None or b.features is None:
+        return hashed
+    match = verify_photos(a.features, b.features)
+    if match.inliers < MIN_INLIERS:
+        return hashed
+    if not match.contained:
+        return 0.0
+    if match.inliers >= VERIFIED_INLIERS:
+        return 100.0
+    span = VERIFIED_INLIERS - MIN_INLIERS
+    return 50.0 + 50.0 * (match.inliers - MIN_INLIERS) / span
 
 
 def _usable(img: ImageFingerprint) -> bool:
@@ -104,9 +207,10 @@ def _image_scores(new: ReportSignals, old: ReportSignals) -> Iterable[MatchScore
         for b in filter(_usable, old.images):
             if a.sha256 == b.sha256:
                 yield MatchScore(100.0, "image_exact")
-            elif not a.text_heavy and not b.text_heavy:
+            elif a.has_photo and b.has_photo:
                 # Screenshots share one layout, so their perceptual hashes are close whatever
-                # the post says: they are compared through their OCR text instead.
+                # the post says: they are compared through their OCR text instead, and only a
+                # photo shown inside one (has_photo) is compared as a photo.
                 yield MatchScore(photo_similarity(a, b), "image_similar")
 
 
