@@ -1,7 +1,7 @@
 """photo features: region hashes, ORB features, embedded photos; normalised OCR text
 
 Revision ID: b7c41d2e9a10
-Revises: 12bbdd9cc52a
+Revises: 5d2f8b4c1e63
 Create Date: 2026-12-01 22:30:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "b7c41d2e9a10"
-down_revision = "12bbdd9cc52a"
+down_revision = "5d2f8b4c1e63"
 branch_labels = None
 depends_on = None
 

@@ -47,7 +47,11 @@ RANSAC_PIXELS = 4.0
 MIN_INLIERS = 12  # fewer: no evidence from features (50 points at this count)
 VERIFIED_INLIERS = 24  # at or above, with one photo inside the other: the same photo (100)
 CONTAINED_TOLERANCE = 0.04  # share of a frame allowed outside the other (alignment error)
-HASH_ONLY_CAP = 65.0  # hashes alone can suggest, never join (two shots of a scene look alike)
+HASH_ONLY_CAP = 65.0
+# Photos are candidates (and verified with ORB) when some crop hypotheses of theirs are this
+# close (region_hashes, 64-bit pHash); unrelated dev-set photos were never closer than 14.
+PHOTO_CANDIDATE_BITS = 10
+PHOTO_VERIFY_BITS = 14  # beyond (and global hashes far apart too): no ORB match tried
 
 
 @dataclass(frozen=True)
@@ -163,19 +167,27 @@ def _hash_similarity(a: ImageFingerprint, b: ImageFingerprint) -> float:
     return score
 
 
+def region_distance(a: ImageFingerprint, b: ImageFingerprint) -> int:
+    """Smallest pHash distance between two photos' crop hypotheses (64 if either has none)."""
+    return min((hamming(x, y) for x in a.region_hashes for y in b.region_hashes), default=64)
+
+
 def photo_similarity(a: ImageFingerprint, b: ImageFingerprint) -> float:
     """Score 0..100 of two photos: local features verified geometrically, else hashes.
 
-    With features on both sides the verification decides: a similarity transform carrying
-    VERIFIED_INLIERS matches, with one photo inside the other, is the same photo (100; fewer
-    inliers score less, down to the suggestion band); two photos that overlap but each show
-    what the other does not are two shots of one scene: 0, whatever their hashes say. Without
-    features (a photo too smooth to have keypoints) hashes decide, capped below the automatic
-    threshold unless they are nearly identical.
+    With features on both sides, and hashes close enough to be worth it (global or some crop
+    hypotheses within PHOTO_VERIFY_BITS), the verification decides: a similarity transform
+    carrying VERIFIED_INLIERS matches, with one photo inside the other, is the same photo
+    (100; from MIN_INLIERS up the score rises from 50); two photos that overlap but each show
+    what the other does not are two shots of one scene: 0, whatever their hashes say. When
+    the features are inconclusive (fewer than MIN_INLIERS: a smooth photo, a heavy overlay)
+    or missing, the global hashes decide as they always did.
     """
     hashed = _hash_similarity(a, b)
     if a.features is None or b.features is None:
         return hashed
+    if hashed == 0.0 and region_distance(a, b) > PHOTO_VERIFY_BITS:
+        return 0.0
     match = verify_photos(a.features, b.features)
     if match.inliers < MIN_INLIERS:
         return hashed

@@ -22,7 +22,13 @@ from tingia.cases.rules import WORKABLE
 from tingia.database import utcnow
 from tingia.extensions import db
 from tingia.matching import index
-from tingia.matching.images import ImageFingerprint, InvalidImage, fingerprint_image
+from tingia.matching.images import (
+    ImageFingerprint,
+    InvalidImage,
+    fingerprint_image,
+    pack_hashes,
+    unpack_hashes,
+)
 from tingia.matching.scoring import (
     DEFAULT_AUTO_THRESHOLD,
     DEFAULT_SUGGEST_THRESHOLD,
@@ -32,6 +38,7 @@ from tingia.matching.scoring import (
     decide,
     score_reports,
 )
+from tingia.matching.urls import canonical_url
 from tingia.models import (
     Attachment,
     Case,
@@ -98,11 +105,19 @@ def store_fingerprint(attachment: Attachment, fingerprint: ImageFingerprint | No
         attachment.pdq = fingerprint.pdq
         attachment.text_heavy = fingerprint.text_heavy
         attachment.ocr_text = fingerprint.ocr_text
+        attachment.has_photo = fingerprint.has_photo
+        attachment.region_hashes = pack_hashes(fingerprint.region_hashes) or None
+        attachment.features = fingerprint.features
     attachment.fingerprinted_at = utcnow()
 
 
 def stored_fingerprint(attachment: Attachment) -> ImageFingerprint:
     """An attachment's fingerprint as stored in its columns."""
+    # An image whose fingerprint failed counts as a screenshot: never matched on looks.
+    text_heavy = attachment.text_heavy is not False or attachment.phash is None
+    has_photo = attachment.has_photo
+    if has_photo is None:  # fingerprinted before photos inside screenshots were looked for
+        has_photo = not text_heavy
     return ImageFingerprint(
         sha256=attachment.sha256,
         width=attachment.width,
@@ -110,9 +125,11 @@ def stored_fingerprint(attachment: Attachment) -> ImageFingerprint:
         phash=attachment.phash or 0,
         dhash=attachment.dhash or 0,
         pdq=attachment.pdq,
-        # An image whose fingerprint failed counts as a screenshot: never matched on looks.
-        text_heavy=attachment.text_heavy is not False or attachment.phash is None,
+        text_heavy=text_heavy,
         ocr_text=attachment.ocr_text or "",
+        has_photo=has_photo and attachment.phash is not None,
+        region_hashes=unpack_hashes(attachment.region_hashes),
+        features=attachment.features,
     )
 
 
@@ -125,16 +142,26 @@ def signals_for(report: Report) -> ReportSignals:
 
 
 def _stored_signals(
-    content: str, url: str | None, normalised_text: str | None, attachments: list[Attachment]
+    content: str,
+    url: str | None,
+    normalised_text: str | None,
+    normalised_ocr_text: str | None,
+    attachments: list[Attachment],
 ) -> ReportSignals:
-    """A grouped report's signals, reusing the normalised text stored when it was grouped.
+    """A grouped report's signals, reusing the normalised texts stored when it was grouped.
 
-    Normalising every candidate's text again would cost more than scoring it.
+    Normalising every candidate's texts again would cost more than scoring it.
     """
     images = [stored_fingerprint(item) for item in attachments]
-    if normalised_text is None:  # not grouped by the worker (a report moved in by hand)
-        return build_signals(content, url, images)
-    return replace(build_signals(None, url, images), text=normalised_text)
+    if normalised_text is None or normalised_ocr_text is None:  # grouped before, or by hand
+        signals = build_signals(content, url, images)
+        return signals if normalised_text is None else replace(signals, text=normalised_text)
+    return ReportSignals(
+        text=normalised_text,
+        url=canonical_url(url),
+        images=tuple(images),
+        ocr_text=normalised_ocr_text,
+    )
 
 
 def _touch_grouping_lock() -> bool:
@@ -164,8 +191,14 @@ def index_keys_of(signals: ReportSignals) -> set[int]:
 
 
 def _photo_hashes(signals: ReportSignals) -> list[int]:
-    """pHashes of the report's photos: screenshots are never matched on appearance."""
-    return [image.phash for image in signals.images if not image.text_heavy]
+    """pHashes of the report's photos (every crop hypothesis): photos, and photos shown inside
+    screenshots; a screenshot's own looks are never matched."""
+    return [
+        value
+        for image in signals.images
+        if image.has_photo
+        for value in (image.region_hashes or (image.phash,))
+    ]
 
 
 def candidate_report_ids(signals: ReportSignals, exclude_report_id: int | None = None) -> list[int]:
@@ -189,6 +222,7 @@ def case_matches(signals: ReportSignals, exclude_report_id: int | None = None) -
             Report.case_id,
             Case.centre_id,
             Report.normalised_text,
+            Report.normalised_ocr_text,
             Report.content,
             Report.url,
         )
@@ -206,7 +240,13 @@ def case_matches(signals: ReportSignals, exclude_report_id: int | None = None) -
         attachments[attachment.report_id].append(attachment)
     best_by_case: dict[int, CaseMatch] = {}
     for row in rows:
-        stored = _stored_signals(row.content, row.url, row.normalised_text, attachments[row.id])
+        stored = _stored_signals(
+            row.content,
+            row.url,
+            row.normalised_text,
+            row.normalised_ocr_text,
+            attachments[row.id],
+        )
         score = score_reports(signals, stored)
         current = best_by_case.get(row.case_id)
         if current is None or score.score > current.score.score:
@@ -270,6 +310,7 @@ def process_report(report_id: int) -> dict[str, Any]:
     fingerprint_attachments(report)
     signals = signals_for(report)
     report.normalised_text = signals.text
+    report.normalised_ocr_text = signals.ocr_text
 
     _acquire_grouping_lock()
     db.session.refresh(report)
