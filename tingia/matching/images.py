@@ -27,7 +27,9 @@ except ImportError:  # pragma: no cover - depends on the environment
 log = logging.getLogger(__name__)
 
 # Bump when a change here changes fingerprints, so stored ones (and bench caches) are redone.
-FINGERPRINT_VERSION = 3
+FINGERPRINT_VERSION = 4
+# Bump when a change changes the text OCR reads (bench caches OCR text apart: it is slow).
+OCR_VERSION = 2
 
 # Largest image accepted, in pixels (a 12000 x 8000 phone panorama is 96 MP; screenshots are
 # ~3 MP). Checked from the header before decoding so a decompression bomb is never decoded.
@@ -41,6 +43,7 @@ _FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
 OCR_LANG = "vie+eng"
 OCR_WIDTH = 1000
 OCR_TIMEOUT_S = 30
+OCR_MIN_CONFIDENCE = 40.0
 _ocr_warned = False
 
 
@@ -97,6 +100,11 @@ def sniff_image_type(data: bytes) -> str | None:
     if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "image/webp"
     return None
+
+
+def decode_image(data: bytes) -> Image.Image:
+    """Decode, validate and orient an image; raise InvalidImage on anything suspicious."""
+    return _decode(data)
 
 
 def _decode(data: bytes) -> Image.Image:
@@ -195,6 +203,7 @@ REGION_CUTS = (
 # this tall (relative to the screenshot's width) and half the width wide.
 EMBEDDED_MIN_HEIGHT = 0.25
 EMBEDDED_MIN_FEATURES = 40
+TEXT_BACKGROUND_SHARE = 0.35
 _CLAHE = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(4, 4))
 
 
@@ -344,22 +353,83 @@ def _text_layout(gray: np.ndarray) -> tuple[float, int]:
     return bg_fraction, lines
 
 
-def is_text_heavy(img: Image.Image) -> bool:
-    """Whether an image is a screenshot of text: a flat neutral background and text lines.
+def _flat_levels(gray: np.ndarray) -> list[int]:
+    """The one or two most common grey levels: a page, and a card or bubble on it."""
+    hist = np.convolve(np.bincount(gray.ravel(), minlength=256), np.ones(9), mode="same")
+    first = int(np.argmax(hist))
+    rest = hist.copy()
+    rest[max(0, first - 12) : first + 13] = 0
+    second = int(np.argmax(rest))
+    return [first, second] if rest[second] >= 0.1 * gray.size else [first]
 
-    Post, chat and message screenshots have a white, grey or near-black background over half
-    the image and at least 5 text lines; a photo with a large flat area has a coloured one.
+
+def is_text_heavy(img: Image.Image) -> bool:
+    """Whether an image is a screenshot of text: flat neutral backgrounds and text lines.
+
+    Post, chat and message screenshots have a white, grey or near-black page (and often a
+    card or chat bubble of another grey on it) over at least TEXT_BACKGROUND_SHARE of the
+    image, and at least 5 text lines; a photo with a large flat area has a coloured one. The
+    share is lower than half because an app shows video frames and photos above the text.
     """
     small = img.copy()
     small.thumbnail((400, 1600))
     gray = np.asarray(small.convert("L"))
-    bg_fraction, lines = _text_layout(gray)
-    if bg_fraction < 0.5 or lines < 5:
+    _bg_fraction, lines = _text_layout(gray)
+    if lines < 5:
         return False
     rgb = np.asarray(small.convert("RGB"), dtype=np.int16)
-    level = np.bincount(gray.ravel(), minlength=256).argmax()
-    colour = np.median(rgb[np.abs(gray.astype(np.int16) - level) <= 4], axis=0)
-    return bool(colour.max() - colour.min() <= 40)
+    distance = np.abs(gray.astype(np.int16)[..., None] - np.array(_flat_levels(gray)))
+    flat_share = 0.0
+    for n in range(distance.shape[-1]):
+        near = distance[..., n] <= 4
+        colour = np.median(rgb[near], axis=0)
+        if colour.max() - colour.min() <= 40:  # a neutral page or card, not a coloured area
+            flat_share += float(np.mean(distance[..., n] <= 12))
+    return flat_share >= TEXT_BACKGROUND_SHARE
+
+
+@dataclass(frozen=True)
+class OcrLine:
+    """A line Tesseract read: its words, their median height in px, and mean confidence."""
+
+    text: str
+    height: float
+    confidence: float
+
+
+def _ocr_lines(data: dict) -> list[OcrLine]:
+    """Lines of Tesseract's image_to_data output, in reading order."""
+    words: dict[tuple[int, int, int], list[tuple[str, int, float]]] = {}
+    for i, word in enumerate(data["text"]):
+        if word.strip():
+            key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+            words.setdefault(key, []).append((word, data["height"][i], float(data["conf"][i])))
+    return [
+        OcrLine(
+            " ".join(w for w, _, _ in members),
+            float(np.median([h for _, h, _ in members])),
+            float(np.mean([c for _, _, c in members])),
+        )
+        for members in words.values()
+    ]
+
+
+def screenshot_post_text(lines: list[OcrLine]) -> str:
+    """The post's text among a screenshot's lines: the app's chrome set aside.
+
+    The post's text is most of the characters on a screen, in one font size; the status bar,
+    names, times, counters, buttons and tab labels are set smaller (or larger), and icons
+    read as short low-confidence garbage. So lines whose height is within 25 % of the
+    character-weighted median height are kept, and lines Tesseract is unsure of (confidence
+    under OCR_MIN_CONFIDENCE) dropped. (UI words still on kept lines are removed by
+    normalise_text.)
+    """
+    lines = [line for line in lines if line.confidence >= OCR_MIN_CONFIDENCE]
+    if not lines:
+        return ""
+    heights = np.repeat([line.height for line in lines], [len(line.text) for line in lines])
+    body = float(np.median(heights))
+    return "\n".join(line.text for line in lines if 0.75 * body <= line.height <= 1.3 * body)
 
 
 def ocr_image(img: Image.Image) -> str:
@@ -378,7 +448,10 @@ def ocr_image(img: Image.Image) -> str:
     try:
         if pytesseract is None:
             raise FileNotFoundError("pytesseract")
-        return pytesseract.image_to_string(gray, lang=OCR_LANG, timeout=OCR_TIMEOUT_S)
+        data = pytesseract.image_to_data(
+            gray, lang=OCR_LANG, timeout=OCR_TIMEOUT_S, output_type=pytesseract.Output.DICT
+        )
+        return screenshot_post_text(_ocr_lines(data))
     except (FileNotFoundError, OSError) as exc:
         if not _ocr_warned:
             log.warning("OCR unavailable, screenshots will not be read: %s", exc)
