@@ -8,10 +8,11 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import Select, bindparam, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tingia import storage
@@ -208,15 +209,10 @@ def candidate_report_ids(signals: ReportSignals, exclude_report_id: int | None =
     return list(dict.fromkeys(found))
 
 
-def case_matches(signals: ReportSignals, exclude_report_id: int | None = None) -> list[CaseMatch]:
-    """Each open (not closed) candidate case with its best-matching report, best first.
-
-    Only the index's candidates are scored. On equal scores the oldest case comes first.
-    """
-    candidate_ids = candidate_report_ids(signals, exclude_report_id)
-    if not candidate_ids:
-        return []
-    rows = db.session.execute(
+@lru_cache(maxsize=2)
+def _candidate_rows_statement() -> Select:
+    """Candidate reports in open cases, with what scoring needs (built once per process)."""
+    return (
         select(
             Report.id,
             Report.case_id,
@@ -227,15 +223,57 @@ def case_matches(signals: ReportSignals, exclude_report_id: int | None = None) -
             Report.url,
         )
         .join(Case, Report.case_id == Case.id)
-        .where(Report.id.in_(candidate_ids), Case.status != CaseStatus.CLOSED)
+        .where(Report.id.in_(bindparam("ids", expanding=True)), Case.status != CaseStatus.CLOSED)
         .order_by(Report.case_id, Report.id)
-    ).all()
-    attachments: dict[int, list[Attachment]] = defaultdict(list)
-    for attachment in db.session.scalars(
-        select(Attachment).where(
-            Attachment.report_id.in_([row.id for row in rows]),
-            Attachment.fingerprinted_at.is_not(None),
-        )
+    )
+
+
+_FINGERPRINT_COLUMNS = (
+    Attachment.report_id,
+    Attachment.sha256,
+    Attachment.width,
+    Attachment.height,
+    Attachment.phash,
+    Attachment.dhash,
+    Attachment.pdq,
+    Attachment.text_heavy,
+    Attachment.has_photo,
+    Attachment.region_hashes,
+)
+
+
+@lru_cache(maxsize=4)
+def _attachments_statement(with_features: bool, with_ocr_text: bool) -> Select:
+    """Fingerprint columns of the candidates' images; ORB features and OCR text only if needed
+    (features are ~9 KB a photo: read only when the new report has a photo to compare)."""
+    columns = [
+        *_FINGERPRINT_COLUMNS,
+        Attachment.features if with_features else literal(None).label("features"),
+        Attachment.ocr_text if with_ocr_text else literal("").label("ocr_text"),
+    ]
+    return select(*columns).where(
+        Attachment.report_id.in_(bindparam("ids", expanding=True)),
+        Attachment.fingerprinted_at.is_not(None),
+    )
+
+
+def case_matches(signals: ReportSignals, exclude_report_id: int | None = None) -> list[CaseMatch]:
+    """Each open (not closed) candidate case with its best-matching report, best first.
+
+    Only the index's candidates are scored. On equal scores the oldest case comes first.
+    """
+    candidate_ids = candidate_report_ids(signals, exclude_report_id)
+    if not candidate_ids:
+        return []
+    rows = db.session.execute(_candidate_rows_statement(), {"ids": candidate_ids}).all()
+    if not rows:
+        return []
+    # Reports grouped before normalised_ocr_text existed need their screenshots' raw text.
+    need_ocr_text = any(row.normalised_ocr_text is None for row in rows)
+    with_features = any(image.has_photo for image in signals.images)
+    attachments: dict[int, list] = defaultdict(list)
+    for attachment in db.session.execute(
+        _attachments_statement(with_features, need_ocr_text), {"ids": [row.id for row in rows]}
     ):
         attachments[attachment.report_id].append(attachment)
     best_by_case: dict[int, CaseMatch] = {}
