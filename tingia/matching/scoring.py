@@ -15,8 +15,13 @@ from tingia.matching.images import (
     pdq_distance,
     unpack_features,
 )
-from tingia.matching.normalise import normalise_text
-from tingia.matching.textsim import text_similarity
+from tingia.matching.normalise import normalise_text, tokens
+from tingia.matching.textsim import (
+    CLAIM_MIN_TOKENS,
+    claim_similarity,
+    claim_terms,
+    text_similarity,
+)
 from tingia.matching.urls import canonical_url, is_content_url
 
 # Chosen with `python -m bench.tune` on the dev set of `python -m bench.devset` (3218 reports,
@@ -60,13 +65,15 @@ class ReportSignals:
 
     text: normalised report text; url: canonical URL or None; images: fingerprints;
     ocr_text: normalised text read from the report's screenshots (kept apart from text because
-    one citizen pastes a post while another sends a screenshot of it).
+    one citizen pastes a post while another sends a screenshot of it); claims: the names and
+    numbers of an article-length text (textsim.claim_terms), for rewrites by other outlets.
     """
 
     text: str
     url: str | None
     images: tuple[ImageFingerprint, ...] = ()
     ocr_text: str = ""
+    claims: frozenset[str] = frozenset()  # names and numbers of an article-length text
 
 
 @dataclass(frozen=True)
@@ -74,7 +81,7 @@ class MatchScore:
     """Best evidence between two reports: score 0..100 and which kind of evidence gave it."""
 
     score: float
-    basis: str  # "url" | "text" | "image_exact" | "image_similar" | "ocr_text" | "none"
+    basis: str  # "url" | "text" | "image_exact" | "image_similar" | "ocr_text" | "claim" | "none"
 
 
 def build_signals(
@@ -82,11 +89,14 @@ def build_signals(
 ) -> ReportSignals:
     """Signals of a report from its raw text, raw URL and image fingerprints."""
     ocr = " ".join(img.ocr_text for img in images if img.text_heavy and img.ocr_text)
+    normalised = normalise_text(text)
+    long_enough = len(tokens(normalised)) >= CLAIM_MIN_TOKENS
     return ReportSignals(
-        text=normalise_text(text),
+        text=normalised,
         url=canonical_url(url),
         images=tuple(images),
         ocr_text=normalise_text(ocr),
+        claims=claim_terms(text) if long_enough else frozenset(),
     )
 
 
@@ -236,12 +246,19 @@ def score_reports(new: ReportSignals, old: ReportSignals) -> MatchScore:
     for a, b in ((new.text, old.ocr_text), (new.ocr_text, old.text), (new.ocr_text, old.ocr_text)):
         if a and b:
             candidates.append(MatchScore(text_similarity(a, b), "ocr_text"))
+    if new.claims and old.claims:
+        candidates.append(MatchScore(claim_similarity(new.claims, old.claims), "claim"))
     return _best(candidates)
 
 
-def decide(score: float, auto_threshold: float, suggest_threshold: float) -> str:
-    """ "attach" at or above the auto threshold, "suggest" at or above the other, else "new"."""
-    if score >= auto_threshold:
+# Evidence that may only ever suggest a case to a verifier, whatever the thresholds.
+SUGGEST_ONLY = frozenset({"claim"})
+
+
+def decide(score: float, auto_threshold: float, suggest_threshold: float, basis: str = "") -> str:
+    """ "attach" at or above the auto threshold, "suggest" at or above the other, else "new";
+    evidence of a SUGGEST_ONLY kind (another outlet's article) is never more than a suggestion."""
+    if score >= auto_threshold and basis not in SUGGEST_ONLY:
         return "attach"
     if score >= suggest_threshold:
         return "suggest"

@@ -33,12 +33,14 @@ from tingia.matching.images import (
 from tingia.matching.scoring import (
     DEFAULT_AUTO_THRESHOLD,
     DEFAULT_SUGGEST_THRESHOLD,
+    SUGGEST_ONLY,
     MatchScore,
     ReportSignals,
     build_signals,
     decide,
     score_reports,
 )
+from tingia.matching.textsim import claim_keys
 from tingia.matching.urls import canonical_url
 from tingia.models import (
     Attachment,
@@ -147,7 +149,8 @@ def _stored_signals(
     url: str | None,
     normalised_text: str | None,
     normalised_ocr_text: str | None,
-    attachments: list[Attachment],
+    attachments: list,
+    with_claims: bool = False,
 ) -> ReportSignals:
     """A grouped report's signals, reusing the normalised texts stored when it was grouped.
 
@@ -188,7 +191,8 @@ def _acquire_grouping_lock() -> None:
 def index_keys_of(signals: ReportSignals) -> set[int]:
     """The report's keys in the shared index."""
     texts = [signals.text, signals.ocr_text]
-    return index.keys_for(texts, signals.url, [image.sha256 for image in signals.images])
+    keys = index.keys_for(texts, signals.url, [image.sha256 for image in signals.images])
+    return keys | set(claim_keys(signals.claims))
 
 
 def _photo_hashes(signals: ReportSignals) -> list[int]:
@@ -284,6 +288,7 @@ def case_matches(signals: ReportSignals, exclude_report_id: int | None = None) -
             row.normalised_text,
             row.normalised_ocr_text,
             attachments[row.id],
+            with_claims=bool(signals.claims),
         )
         score = score_reports(signals, stored)
         current = best_by_case.get(row.case_id)
@@ -316,6 +321,8 @@ def _bridge(case: Case, others: list[CaseMatch], auto: float) -> list[int]:
             break
         source = db.session.get(Case, other.case_id)
         if source is None or source.status not in WORKABLE or source.verdict:
+            continue
+        if other.score.basis in SUGGEST_ONLY:  # another outlet's article: never merged on it
             continue
         merge_cases(source, case, actor=None)
         merged.append(source.id)
@@ -362,7 +369,7 @@ def process_report(report_id: int) -> dict[str, Any]:
     own = [item for item in matches if item.centre_id == report.centre_id]
     elsewhere = [item for item in matches if item.centre_id != report.centre_id]
     match = own[0] if own else None
-    decision = decide(match.score.score, auto, suggest) if match else "new"
+    decision = decide(match.score.score, auto, suggest, match.score.basis) if match else "new"
     case = db.session.get(Case, match.case_id) if decision == "attach" else open_case_for(report)
     add_report(report, case)
     bridged = _bridge(case, own[1:], auto) if decision == "attach" else []
