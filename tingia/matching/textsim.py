@@ -144,18 +144,26 @@ CLAIM_KEY_TERMS = 5  # the longest terms of a text, whose pairs are its index ke
 
 
 def _names(raw_text: str) -> set[str]:
-    """Runs of two or more capitalised words (the first word of a sentence does not count)."""
-    names, run = set(), []
+    """Runs of two or more capitalised words, unbroken by punctuation (a sentence's first word
+    does not start one)."""
+    names: set[str] = set()
+    run: list[str] = []
+    end = 0
     for match in _WORD_RE.finditer(raw_text + " ."):
-        word = match.group()
-        before = raw_text[max(0, match.start() - 2) : match.start()]
-        starts_sentence = not before.strip() or before.strip()[-1:] in ".!?:\n\"“-–"
-        if word[0].isupper() and not (starts_sentence and not run):
+        word, gap = match.group(), raw_text[end : match.start()]
+        end = match.end()
+        if gap.strip():  # punctuation between the words ends a name
+            if len(run) >= 2:
+                names.add(normalise_text(" ".join(run)))
+            run = []
+        mark = gap.strip()[-1:]
+        starts_sentence = not raw_text[: match.start()].strip() or (mark != "" and mark in ".!?:")
+        if word[0].isupper() and not starts_sentence:
             run.append(word)
             continue
         if len(run) >= 2:
             names.add(normalise_text(" ".join(run)))
-        run = [word] if word[0].isupper() and not starts_sentence else []
+        run = []
     return names
 
 
