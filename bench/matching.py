@@ -295,6 +295,7 @@ def _chunk_rows(args: tuple) -> dict[str, list[tuple]]:
                 centres[report.province],
                 signals.text,
                 signals.ocr_text,
+                "|".join(sorted(signals.claims)),
                 report.case_id,
             )
         )
@@ -340,6 +341,7 @@ COLUMNS = {
         "centre_id",
         "normalised_text",
         "normalised_ocr_text",
+        "claim_terms",
         "case_id",
     ),
     "attachments": (

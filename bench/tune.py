@@ -62,7 +62,7 @@ from tingia.matching.urls import is_content_url, url_key
 # The worker's lookup limits (tingia/matching/index.py): reports read per key, candidates
 # scored per report, pHash distance of candidate photos.
 MAX_POSTINGS_PER_KEY = 100
-MAX_CANDIDATES = 50
+MAX_CANDIDATES = 20
 PHOTO_CANDIDATE_BITS = 18
 THRESHOLDS = (40, 50, 55, 60, 65, 70, 75, 80, 85, 90, 95)
 

@@ -1,4 +1,4 @@
-"""photo features: region hashes, ORB features, embedded photos; normalised OCR text
+"""photo features: region hashes, ORB features, embedded photos; normalised OCR text, claim terms
 
 Revision ID: b7c41d2e9a10
 Revises: 5d2f8b4c1e63
@@ -23,10 +23,12 @@ def upgrade():
         batch_op.add_column(sa.Column("features", sa.LargeBinary(), nullable=True))
     with op.batch_alter_table("reports", schema=None) as batch_op:
         batch_op.add_column(sa.Column("normalised_ocr_text", sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column("claim_terms", sa.Text(), nullable=True))
 
 
 def downgrade():
     with op.batch_alter_table("reports", schema=None) as batch_op:
+        batch_op.drop_column("claim_terms")
         batch_op.drop_column("normalised_ocr_text")
     with op.batch_alter_table("attachments", schema=None) as batch_op:
         batch_op.drop_column("features")

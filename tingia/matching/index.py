@@ -36,7 +36,7 @@ from tingia.models import MatchKey, PhotoHash
 # reports are enough to find its case). This bounds a lookup whatever the index size.
 MAX_POSTINGS_PER_KEY = 100
 # How many candidate reports (most shared evidence first) are scored in full.
-MAX_TEXT_CANDIDATES = 50
+MAX_TEXT_CANDIDATES = 20
 # Photos with a crop hypothesis whose pHash is within PHOTO_CANDIDATE_BITS of one of the new
 # photo's are candidates (the nearest MAX_IMAGE_CANDIDATES reports), verified in full (ORB).
 MAX_IMAGE_CANDIDATES = 10

@@ -151,6 +151,7 @@ def _stored_signals(
     normalised_ocr_text: str | None,
     attachments: list,
     with_claims: bool = False,
+    stored_claims: str | None = None,
 ) -> ReportSignals:
     """A grouped report's signals, reusing the normalised texts stored when it was grouped.
 
@@ -223,6 +224,7 @@ def _candidate_rows_statement() -> Select:
             Case.centre_id,
             Report.normalised_text,
             Report.normalised_ocr_text,
+            Report.claim_terms,
             Report.content,
             Report.url,
         )
@@ -289,6 +291,7 @@ def case_matches(signals: ReportSignals, exclude_report_id: int | None = None) -
             row.normalised_ocr_text,
             attachments[row.id],
             with_claims=bool(signals.claims),
+            stored_claims=row.claim_terms,
         )
         score = score_reports(signals, stored)
         current = best_by_case.get(row.case_id)
@@ -356,6 +359,7 @@ def process_report(report_id: int) -> dict[str, Any]:
     signals = signals_for(report)
     report.normalised_text = signals.text
     report.normalised_ocr_text = signals.ocr_text
+    report.claim_terms = "|".join(sorted(signals.claims))
 
     _acquire_grouping_lock()
     db.session.refresh(report)

@@ -60,6 +60,8 @@ class Report(db.Model):
     normalised_text: Mapped[str | None] = mapped_column(Text, default=None)
     # Text read from the report's screenshots, normalised when grouped (None before).
     normalised_ocr_text: Mapped[str | None] = mapped_column(Text, default=None)
+    # Names and numbers of an article-length text ("|"-separated), for rewrites by other outlets.
+    claim_terms: Mapped[str | None] = mapped_column(Text, default=None)
     processed_at: Mapped[datetime | None] = mapped_column(default=None)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True, default=None)
     match_score: Mapped[float | None] = mapped_column(default=None)
