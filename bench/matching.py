@@ -773,6 +773,16 @@ def measure(options: dict, size: int, workdir: Path) -> str:
         f"  n={size:,}: near-duplicates attached {found}/{near} ({right} to their own case), "
         f"unrelated attached {wrong}/{len(ours['outcomes']) - near}"
     )
+    by_kind: dict[str, list[float]] = {}
+    for (kind, _, _), ms in zip(ours["outcomes"], ours["timings"], strict=True):
+        by_kind.setdefault(kind, []).append(ms)
+    log(
+        "  p95 ms by query kind: "
+        + ", ".join(
+            f"{kind} {percentile(values, 95):.1f} (n={len(values)})"
+            for kind, values in sorted(by_kind.items())
+        )
+    )
     p50, p95 = percentile(ours["timings"], 50), percentile(ours["timings"], 95)
     naive_p95 = percentile(naive, 95)
     return (
