@@ -7,12 +7,13 @@ a per-process numpy copy of `photo_hashes` (rebuilt from the database, never the
 
 Memory per stored report (measured with `python -m bench.matching`, README "Benchmark"):
 - database: one `match_keys` row per key: at most 2 * MAX_INDEX_KEYS (64 winnowed keys of the
-  text, 64 of the text read from screenshots) + 1 (link) + one per image, so at most 134; 7 on
-  average for the benchmark's ~100-word reports. A row costs ~38 bytes on SQLite (primary key
-  (key, report_id) as a WITHOUT ROWID table, plus the report_id index) and ~100 on PostgreSQL
-  (heap + both indexes); `photo_hashes` adds ~35 bytes per photo;
-- each worker process: 16 bytes per stored photo (pHash + report id; up to twice that while
-  the arrays have room to grow), nothing per text report.
+  text, 64 of the text read from screenshots) + 1 (link) + one per image + 10 claim keys;
+  ~10 on average for the benchmark's ~100-word reports, ~38 bytes each on SQLite and ~100 on
+  PostgreSQL; per photo 13 `photo_hashes` rows (~430 bytes on SQLite) and ~9 KB of ORB
+  features in `attachments`;
+- each worker process: per stored photo 13 hashes of 16 bytes (pHash + report id; up to twice
+  that while the arrays have room to grow) plus the chunk index (13 x 4 x 6 bytes), ~520
+  bytes; nothing per text report.
 """
 
 from __future__ import annotations
