@@ -1,7 +1,7 @@
 """photo features: region hashes, ORB features, embedded photos; normalised OCR text, claim terms
 
 Revision ID: b7c41d2e9a10
-Revises: 7e4b2c9a5f10
+Revises: a7c41e9b2d58
 Create Date: 2026-12-01 22:30:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "b7c41d2e9a10"
-down_revision = "7e4b2c9a5f10"
+down_revision = "a7c41e9b2d58"
 branch_labels = None
 depends_on = None
 
