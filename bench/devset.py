@@ -12,24 +12,19 @@ Output: <out>/reports.jsonl ({"id", "cluster", "variation", "content", "url", "i
 from __future__ import annotations
 
 import argparse
-import io
+import hashlib
 import json
 import random
 import re
 import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-import numpy as np
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
-
+from bench import photos, screens
 from tingia.matching.normalise import fold_diacritics
 
 DEFAULT_ARTICLES = "/work/shared/data/vfnd-real-articles.jsonl"
-FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-FONT_BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 
 # Articles of the corpus that report the same claim or event through different outlets; the
 # later ones become "other_outlet" reports in the first one's cluster.
@@ -77,9 +72,6 @@ SYNONYMS = {
     "cơ quan chức năng": "nhà chức trách",
     "thông tin": "tin tức",
 }
-# Phone screen geometry in CSS px at scale 1 (360 wide): status bar, post header, body font.
-SCREEN_RATIO = 2.1
-PAGE_NAME = "Tin Nóng 24h"
 
 
 @dataclass
@@ -91,6 +83,9 @@ class Report:
     content: str = ""
     url: str | None = None
     images: list[tuple[str, bytes]] = field(default_factory=list)  # (file name, bytes)
+    split: str = "dev"  # "dev" (tuning) or "holdout" (final check only)
+    screen_text: str | None = None  # screenshots: the post text visible on the screen
+    style: str | None = None  # screenshots: app/width/font/theme
 
 
 def load_articles(path: str) -> list[dict]:
@@ -224,152 +219,153 @@ def url_slash(url: str) -> str:
     return urlunsplit(("http", (parts.hostname or "").upper(), parts.path + "/", parts.query, ""))
 
 
-# --- screenshots ---------------------------------------------------------------------------
+# --- screenshots and photos (bench/screens.py, bench/photos.py) ----------------------------
+
+# Share of stories held out: never looked at while tuning (fonts used only there, too).
+HOLDOUT_SHARE = 0.3
+# Articles that are no story of their own: other posts of the same page, in the same layout.
+SAME_PAGE_DECOYS = 12
+# Stories (beyond those of SAME_CLAIM_GROUPS) that also get a rewrite by another outlet.
+OUTLET_REWRITES = 30
+SCREENSHOT_KINDS = (
+    "screenshot_facebook",
+    "screenshot_facebook_dark",
+    "screenshot_zalo",
+    "screenshot_tiktok",
+    "screenshot_messenger",
+    "screenshot_360",
+    "screenshot_scaled_jpeg",
+)
+PHOTO_COMMENTS = ("Mọi người xem ảnh này", "Ảnh đang lan truyền", "Có thật không?", "")
 
 
-def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
-    """DejaVu Sans (it has every Vietnamese glyph) at a pixel size."""
-    return ImageFont.truetype(FONT_BOLD if bold else FONT, size)
+def split_of(cluster: str, seed: int) -> str:
+    """ "holdout" for a fixed share of stories (by a hash of the story id), else "dev"."""
+    digest = hashlib.blake2b(f"{seed}-{cluster}".encode(), digest_size=4).digest()
+    return "holdout" if int.from_bytes(digest) / 2**32 < HOLDOUT_SHARE else "dev"
 
 
-def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> Iterator[str]:
-    """Greedy word wrap to a pixel width (text reflows with the phone's width)."""
-    for para in text.split("\n"):
-        line = ""
-        for word in para.split():
-            trial = f"{line} {word}".strip()
-            if line and draw.textlength(trial, font=font) > width:
-                yield line
-                line = word
-            else:
-                line = trial
-        yield line
-
-
-def render_screenshot(text: str, width: int, dark: bool = False) -> Image.Image:
-    """A phone screenshot of a social post: status bar, page header, reflowed text, actions."""
-    s = width / 360
-    height = int(width * SCREEN_RATIO)
-    bg, fg, sub = (
-        ((24, 25, 26), (228, 230, 235), (176, 179, 184))
-        if dark
-        else (
-            (255, 255, 255),
-            (5, 5, 5),
-            (101, 103, 107),
-        )
-    )
-    img = Image.new("RGB", (width, height), bg)
-    d = ImageDraw.Draw(img)
-    # Status bar.
-    d.text((int(14 * s), int(4 * s)), "9:41", font=_font(int(12 * s), True), fill=fg)
-    d.text((width - int(60 * s), int(4 * s)), "4G 85%", font=_font(int(11 * s)), fill=fg)
-    # Post header: avatar, page name, time.
-    top = int(34 * s)
-    d.ellipse((int(12 * s), top, int(52 * s), top + int(40 * s)), fill=(24, 119, 242))
-    d.text((int(62 * s), top + int(2 * s)), PAGE_NAME, font=_font(int(14 * s), True), fill=fg)
-    d.text((int(62 * s), top + int(21 * s)), "2 giờ · Công khai", font=_font(int(12 * s)), fill=sub)
-    # Body text, cut at the bottom of the screen like a real screenshot.
-    font = _font(int(15 * s))
-    line_h = int(21 * s)
-    y = top + int(54 * s)
-    bottom = height - int(70 * s)
-    for line in _wrap(d, text.replace("\n\n", "\n"), font, width - int(24 * s)):
-        if y + line_h > bottom:
-            break
-        d.text((int(12 * s), y), line, font=font, fill=fg)
-        y += line_h
-    # Counters and action bar.
-    d.line((int(12 * s), bottom + int(8 * s), width - int(12 * s), bottom + int(8 * s)), fill=sub)
-    d.text(
-        (int(12 * s), bottom + int(14 * s)),
-        "1,2K lượt thích · 348 bình luận",
-        font=_font(int(12 * s)),
-        fill=sub,
-    )
-    d.text(
-        (int(30 * s), bottom + int(40 * s)),
-        "Thích      Bình luận      Chia sẻ",
-        font=_font(int(13 * s), True),
-        fill=sub,
-    )
-    return img
-
-
-# --- photos --------------------------------------------------------------------------------
-
-
-def render_photo(seed: int, size: tuple[int, int] = (640, 480)) -> Image.Image:
-    """A photo-like picture unique to a seed: gradient sky, shapes, blur and sensor noise."""
-    rng = np.random.default_rng(seed)
-    w, h = size
-    c1, c2 = rng.integers(0, 256, 3), rng.integers(0, 256, 3)
-    t = np.linspace(0, 1, h)[:, None, None]
-    tilt = np.linspace(0, rng.uniform(-0.5, 0.5), w)[None, :, None]
-    base = np.clip(c1 * (1 - t - tilt) + c2 * (t + tilt), 0, 255).astype(np.uint8)
-    img = Image.fromarray(base, "RGB")
-    d = ImageDraw.Draw(img)
-    for _ in range(int(rng.integers(6, 14))):
-        x0, y0 = int(rng.integers(-50, w)), int(rng.integers(-50, h))
-        x1, y1 = x0 + int(rng.integers(40, w // 2)), y0 + int(rng.integers(40, h // 2))
-        colour = tuple(int(v) for v in rng.integers(0, 256, 3))
-        shape = int(rng.integers(3))
-        if shape == 0:
-            d.ellipse((x0, y0, x1, y1), fill=colour)
-        elif shape == 1:
-            d.rectangle((x0, y0, x1, y1), fill=colour)
-        else:
-            pts = [(int(rng.integers(0, w)), int(rng.integers(0, h))) for _ in range(3)]
-            d.polygon(pts, fill=colour)
-    img = img.filter(ImageFilter.GaussianBlur(1.5))
-    noise = rng.normal(0, 6, (h, w, 3))
-    return Image.fromarray(np.clip(np.asarray(img) + noise, 0, 255).astype(np.uint8), "RGB")
-
-
-def photo_variants(photo: Image.Image, caption: str, rng: random.Random) -> dict[str, Image.Image]:
-    """Recompressed, resized, cropped (<=10%), captioned and framed copies of a photo."""
-    w, h = photo.size
-    cx, cy = int(w * rng.uniform(0.03, 0.08)), int(h * rng.uniform(0.03, 0.08))
-    band = int(h * 0.16)
-    captioned = Image.new("RGB", (w, h + band), (255, 255, 255))
-    captioned.paste(photo, (0, 0))
-    ImageDraw.Draw(captioned).text(
-        (12, h + band // 4), caption[:60], font=_font(int(band * 0.35), True), fill=(0, 0, 0)
-    )
-    border = int(min(w, h) * 0.06)
-    framed = Image.new("RGB", (w + 2 * border, h + 2 * border), (250, 250, 250))
-    framed.paste(photo, (border, border))
-    return {
-        "photo_recompressed": photo,  # re-encoded at low quality by _encode
-        "photo_resized": photo.resize((w // 2, h // 2), Image.Resampling.LANCZOS),
-        "photo_cropped": photo.crop((cx, cy, w - cx // 2, h - cy // 2)),
-        "photo_captioned": captioned,
-        "photo_framed": framed,
-    }
-
-
-def _encode(img: Image.Image, fmt: str, quality: int = 90) -> bytes:
-    """Image bytes in a format (JPEG at a quality)."""
-    buf = io.BytesIO()
-    if fmt == "JPEG":
-        img.save(buf, "JPEG", quality=quality)
+def screenshot_report(cid: str, kind: str, post: str, rng: random.Random, fonts, seed: int):
+    """One screenshot of a story's post in a kind's style (other choices random)."""
+    app = kind.removeprefix("screenshot_").removesuffix("_dark")
+    fixed: dict = {}
+    if kind == "screenshot_facebook":
+        fixed = {"dark": False}
+    elif kind == "screenshot_facebook_dark":
+        app, fixed = "facebook", {"dark": True}
+    elif kind in ("screenshot_360", "screenshot_scaled_jpeg"):
+        app = rng.choice(screens.APPS)
+        fixed = {"width": 360} if kind == "screenshot_360" else {"width": 1080}
+    style = screens.random_style(rng, app, fonts, **fixed)
+    img, visible = screens.render_post(post, style, seed=seed)
+    if kind == "screenshot_scaled_jpeg":
+        img = photos.resize(img, rng.uniform(0.45, 0.7))
+        data, name = photos.encode_jpeg(img, rng.randint(40, 70)), "s.jpg"
+    elif rng.random() < 0.3:
+        data, name = photos.encode_jpeg(img, rng.randint(60, 85)), "s.jpg"
     else:
-        img.save(buf, fmt)
-    return buf.getvalue()
+        data, name = photos.encode_png(img), "s.png"
+    report = Report(cid, kind, images=[(name, data)])
+    report.screen_text = visible
+    report.style = f"{style.app}/{style.width}px/{style.font}/{'dark' if style.dark else 'light'}"
+    return report
+
+
+def photo_reports(cid: str, base, caption: str, rng: random.Random, fonts) -> list[Report]:
+    """Citizens' copies of a story photo, through a camera-like pipeline (bench/photos.py)."""
+    photo = base.story_photo()
+    font_paths = {"bold": screens.FONTS[rng.choice(fonts)][1]}
+    page = rng.choice(["Tin Nóng 24h", "Báo Mới", "Hóng Biến", "Cộng Đồng Hà Nội"])
+    q = lambda: rng.randint(25, 50)  # noqa: E731 - a quality drawn per copy
+    variants = {
+        "photo_recompressed": (photos.add_noise(photo, rng.uniform(2, 4), rng), q()),
+        "photo_resized_half": (photos.resize(photo, 0.5), rng.randint(60, 85)),
+        "photo_resized_quarter": (photos.resize(photo, 0.25), rng.randint(60, 85)),
+        "photo_cropped": (photos.crop_sides(photo, rng, rng.randint(1, 4), 0.05, 0.15), q()),
+        "photo_cropped_two_sides": (
+            photos.crop_sides(photo, rng, 2, 0.05, 0.1),
+            rng.randint(50, 85),
+        ),
+        "photo_caption_over": (photos.caption_over(photo, caption, font_paths, rng), q()),
+        "photo_caption_below": (photos.caption_below(photo, caption, font_paths, rng), q()),
+        "photo_watermark": (photos.watermark(photo, page, font_paths, rng), q()),
+        "photo_border": (photos.border(photo, rng), rng.randint(50, 85)),
+        "photo_combo": (
+            photos.resize(
+                photos.caption_over(
+                    photos.crop_sides(photo, rng, 2, 0.05, 0.1), caption, font_paths, rng
+                ),
+                rng.choice([0.5, 0.75]),
+            ),
+            q(),
+        ),
+    }
+    reports = [
+        Report(cid, kind, images=[("p.jpg", photos.encode_jpeg(img, quality))])
+        for kind, (img, quality) in variants.items()
+    ]
+    app = rng.choice(["facebook", "zalo", "tiktok"])
+    style = screens.random_style(rng, app, fonts, page=page)
+    shot, _ = screens.render_post(rng.choice(PHOTO_COMMENTS) or "…", style, photo=photo, seed=7)
+    reports.append(Report(cid, "photo_in_post", images=[("s.png", photos.encode_png(shot))]))
+    return reports
+
+
+def outlet_rewrite(article: dict, rng: random.Random) -> str:
+    """Another outlet's article on the same claim: its own headline and wording, the same facts.
+
+    Sentences carrying the claim's facts (numbers, names) are kept but reworded clause by
+    clause (clauses reordered, synonyms, connectives), the rest dropped; a new lead is added.
+    """
+    leads = (
+        "Theo thông tin từ mạng xã hội,",
+        "Nhiều người dân chia sẻ rằng",
+        "Mới đây, dư luận xôn xao khi",
+        "Liên quan đến thông tin đang lan truyền,",
+    )
+    sentences = re.split(r"(?<=[.!?])\s+", " ".join(article["text"].split("\n")))
+    facts = [s for s in sentences if re.search(r"\d|\b[A-ZĐ][a-zà-ỹđ]+ [A-ZĐ]", s)]
+    chosen = facts[: max(3, len(facts) // 2)] or sentences[:4]
+    out = [rng.choice(leads)]
+    for sentence in chosen:
+        clauses = [c.strip() for c in re.split(r",\s*", sentence.rstrip(".!?")) if c.strip()]
+        rng.shuffle(clauses)
+        text = ", ".join(clauses)
+        for word, synonym in SYNONYMS.items():
+            text = re.sub(rf"\b{word}\b", synonym, text, flags=re.IGNORECASE)
+        out.append(text + ".")
+    return " ".join(out)
+
+
+def same_people(article: dict, other: dict, rng: random.Random) -> str:
+    """A different story about the same people: another article, its names swapped for these."""
+    names = re.findall(r"\b(?:[A-ZĐ][a-zà-ỹđ]+ ){1,3}[A-ZĐ][a-zà-ỹđ]+", article["text"])
+    theirs = re.findall(r"\b(?:[A-ZĐ][a-zà-ỹđ]+ ){1,3}[A-ZĐ][a-zà-ỹđ]+", other["text"])
+    text = post_text(other)
+    for mine, old in zip(names, dict.fromkeys(theirs), strict=False):
+        text = text.replace(old, mine)
+    return text
 
 
 # --- assembling ----------------------------------------------------------------------------
 
 
-def article_reports(article: dict, index: int, rng: random.Random) -> list[Report]:
+def article_reports(
+    article: dict, index: int, rng: random.Random, base=None, seed: int = 1
+) -> list[Report]:
     """All positive variations of one article; the first report is the full anchor report."""
     cid = article["id"]
     post = post_text(article)
     url = article["url"]
-    photo = render_photo(index + 1000 * rng.randrange(1_000_000))
-    photo_jpg = _encode(photo, "JPEG", 90)
+    split = split_of(cid, seed)
+    fonts = screens.available_fonts(
+        screens.HOLDOUT_FONTS + screens.TUNING_FONTS if split == "holdout" else screens.TUNING_FONTS
+    )
+    anchor_images = []
+    if base is not None:
+        anchor_images = [("photo.jpg", photos.encode_jpeg(base.story_photo(), 88))]
     reports = [
-        Report(cid, "exact", post, url, [("photo.jpg", photo_jpg)]),
+        Report(cid, "exact", post, url, anchor_images),
         Report(cid, "spacing", respace(post, rng)),
         Report(cid, "no_diacritics", fold_diacritics(post)),
         Report(cid, "excerpt", excerpt(post, rng)),
@@ -382,28 +378,18 @@ def article_reports(article: dict, index: int, rng: random.Random) -> list[Repor
         Report(cid, "url_slash", rng.choice(URL_COMMENTS), url_slash(url)),
         Report(cid, "rewrite", rewrite(post, rng)),
         Report(cid, "headline", post.split("\n\n")[0]),
-        Report(cid, "photo", "", None, [("photo.jpg", photo_jpg)]),
     ]
-    for width in (360, 412, 1080):
-        shot = render_screenshot(post, width)
-        reports.append(Report(cid, f"screenshot_{width}", images=[("s.png", _encode(shot, "PNG"))]))
-        if width == 412:
-            dark = render_screenshot(post, width, dark=True)
-            reports.append(Report(cid, "screenshot_dark", images=[("s.png", _encode(dark, "PNG"))]))
-            recompressed = _encode(shot, "JPEG", 55)
-            reports.append(Report(cid, "screenshot_recompressed", images=[("s.jpg", recompressed)]))
-        if width == 1080:
-            scaled = shot.resize((720, int(720 * SCREEN_RATIO)), Image.Resampling.BILINEAR)
-            reports.append(
-                Report(cid, "screenshot_scaled", images=[("s.jpg", _encode(scaled, "JPEG", 85))])
-            )
-    for variation, img in photo_variants(photo, article["title"], rng).items():
-        quality = 40 if variation == "photo_recompressed" else 85
-        reports.append(Report(cid, variation, images=[("p.jpg", _encode(img, "JPEG", quality))]))
+    for n, kind in enumerate(SCREENSHOT_KINDS):
+        reports.append(screenshot_report(cid, kind, post, rng, fonts, seed=index * 10 + n))
+    if base is not None:
+        reports.append(Report(cid, "photo", "", None, list(anchor_images)))
+        reports += photo_reports(cid, base, article["title"], rng, fonts)
+    for report in reports:
+        report.split = split
     return reports
 
 
-def build(articles: list[dict], seed: int, n_decoys: int = 40) -> list[Report]:
+def build(articles: list[dict], seed: int, n_decoys: int = 40, photo_sources: str = "all"):
     """Every report of the dev set, in arrival order (see order_reports)."""
     rng = random.Random(seed)
     by_id = {a["id"]: a for a in articles}
@@ -413,16 +399,63 @@ def build(articles: list[dict], seed: int, n_decoys: int = 40) -> list[Report]:
         if all(i in by_id for i in group)
         for other in group[1:]
     }
+    candidates = [
+        a
+        for a in articles
+        if a["id"] not in absorbed and a["id"] not in {g[0] for g in SAME_CLAIM_GROUPS}
+    ]
+    reserved = {
+        a["id"] for a in rng.sample(candidates, min(SAME_PAGE_DECOYS, len(candidates) // 4))
+    }
+    stories = [a for a in articles if a["id"] not in absorbed and a["id"] not in reserved]
+    bases = photos.load_base_photos(photo_sources)
+    photo_of = dict(
+        zip(
+            [a["id"] for a in rng.sample(stories, min(len(bases), len(stories)))],
+            bases,
+            strict=False,
+        )
+    )
     reports: list[Report] = []
-    for index, article in enumerate(articles):
-        if article["id"] in absorbed:
-            continue
-        reports.extend(article_reports(article, index, rng))
+    for index, article in enumerate(stories):
+        reports.extend(article_reports(article, index, rng, photo_of.get(article["id"]), seed))
     for other, first in absorbed.items():
-        reports.append(Report(first, "other_outlet", post_text(by_id[other]), by_id[other]["url"]))
+        real = Report(first, "other_outlet", post_text(by_id[other]), by_id[other]["url"])
+        real.split = split_of(first, seed)
+        reports.append(real)
+    for article in rng.sample(stories, min(OUTLET_REWRITES, len(stories))):
+        rewritten = Report(article["id"], "other_outlet_rewrite", outlet_rewrite(article, rng))
+        rewritten.split = split_of(article["id"], seed)
+        reports.append(rewritten)
+    decoys: list[Report] = []
     for i in range(n_decoys):
         source = rng.choice(articles)
-        reports.append(Report(f"decoy-{i}", "decoy_headline", decoy_headline(source, rng)))
+        decoys.append(Report(f"decoy-{i}", "decoy_headline", decoy_headline(source, rng)))
+    # Other posts of the pages the stories' screenshots show, in the same apps and layout.
+    fonts = screens.available_fonts(screens.TUNING_FONTS + screens.HOLDOUT_FONTS)
+    for n, article_id in enumerate(sorted(reserved)):
+        for kind in ("screenshot_facebook", "screenshot_zalo"):
+            shot = screenshot_report(
+                f"decoy-page-{n}", kind, post_text(by_id[article_id]), rng, fonts, seed=9000 + n
+            )
+            shot.variation = "decoy_same_page"
+            decoys.append(shot)
+        people = Report(
+            f"decoy-people-{n}",
+            "decoy_same_people",
+            same_people(rng.choice(stories), by_id[article_id], rng),
+        )
+        decoys.append(people)
+    # Second shots of the stories' scenes: the same place, another photograph.
+    for article_id, base in photo_of.items():
+        shot = photos.second_shot(base, rng)
+        data = photos.encode_jpeg(photos.add_noise(shot, 1.5, rng), rng.randint(60, 88))
+        decoys.append(
+            Report(f"decoy-shot-{article_id}", "decoy_other_shot", images=[("p.jpg", data)])
+        )
+    for decoy in decoys:
+        decoy.split = split_of(decoy.cluster, seed)
+    reports += decoys
     return order_reports(reports, rng)
 
 
@@ -462,10 +495,14 @@ def write(reports: list[Report], out: Path) -> None:
                 "id": rid,
                 "cluster": report.cluster,
                 "variation": report.variation,
+                "split": report.split,
                 "content": report.content,
                 "url": report.url,
                 "images": paths,
             }
+            if report.screen_text is not None:
+                row["screen_text"] = report.screen_text
+                row["style"] = report.style
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
@@ -476,9 +513,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--articles", default=DEFAULT_ARTICLES)
     parser.add_argument("--seed", default=1, type=int)
     parser.add_argument("--limit", default=None, type=int, help="use the first N articles")
+    parser.add_argument(
+        "--photos",
+        choices=("all", "skimage"),
+        default="all",
+        help="photo sources (see bench/photos.py)",
+    )
     args = parser.parse_args(argv)
     articles = load_articles(args.articles)[: args.limit]
-    reports = build(articles, args.seed)
+    reports = build(articles, args.seed, photo_sources=args.photos)
     write(reports, args.out)
     print(f"{len(reports)} reports in {len({r.cluster for r in reports})} clusters -> {args.out}")
 

@@ -198,6 +198,19 @@ def print_report(rows: list[dict], result: dict, args: argparse.Namespace) -> No
     print(f"{'OVERALL':<24} {len(rows):>5}  {p:9.4f}  {r:6.4f}  {f:6.4f}")
     for name, (p, r, f) in bcubed_by_group(pred, gold, variation).items():
         print(f"{name:<24} {counts[name]:>5}  {p:9.4f}  {r:6.4f}  {f:6.4f}")
+    # The same per split: "dev" stories were looked at while tuning, "holdout" ones never.
+    split = {row["id"]: row.get("split", "dev") for row in rows}
+    for part in sorted(set(split.values())):
+        labels = {item: f"{split[item]}|{variation[item]}" for item in pred}
+        overall = {item: split[item] for item in pred}
+        n_part = sum(1 for item in pred if split[item] == part)
+        p, r, f = bcubed_by_group(pred, gold, overall)[part]
+        print(f"\n{part} split: {n_part} reports, P {p:.4f} R {r:.4f} F1 {f:.4f}")
+        for name, (p, r, f) in bcubed_by_group(pred, gold, labels).items():
+            if name.startswith(part + "|"):
+                kind = name.split("|", 1)[1]
+                n = sum(1 for item in pred if labels[item] == name)
+                print(f"  {kind:<22} {n:>5}  {p:9.4f}  {r:6.4f}  {f:6.4f}")
     print(f"\nunrelated screenshots merged: {screenshot_pairs_merged(pred, gold, variation)}")
 
     members = defaultdict(set)

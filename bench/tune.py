@@ -32,18 +32,22 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
 import random
 from collections import Counter, defaultdict
-from dataclasses import asdict
+from dataclasses import replace
 from multiprocessing import Pool
 from pathlib import Path
 
 from bench.metrics import bcubed, bcubed_by_group
 from tingia.matching.images import (
     FINGERPRINT_VERSION,
+    OCR_VERSION,
     ImageFingerprint,
+    decode_image,
     fingerprint_image,
     hamming,
+    ocr_image,
 )
 from tingia.matching.scoring import (
     DEFAULT_AUTO_THRESHOLD,
@@ -58,29 +62,56 @@ from tingia.matching.urls import is_content_url, url_key
 # The worker's lookup limits (tingia/matching/index.py): reports read per key, candidates
 # scored per report, pHash distance of candidate photos.
 MAX_POSTINGS_PER_KEY = 100
-MAX_CANDIDATES = 50
+MAX_CANDIDATES = 20
 PHOTO_CANDIDATE_BITS = 18
 THRESHOLDS = (40, 50, 55, 60, 65, 70, 75, 80, 85, 90, 95)
 
 
-def _fingerprint_file(path: str) -> dict:
-    """Fingerprint one image file (run in a worker process)."""
-    return asdict(fingerprint_image(Path(path).read_bytes()))
+def _fingerprint_file(path: str) -> ImageFingerprint:
+    """Fingerprint one image file without OCR (run in a worker process)."""
+    return fingerprint_image(Path(path).read_bytes(), ocr=False)
+
+
+def _ocr_file(path: str) -> str:
+    """The text OCR reads from one screenshot file (run in a worker process)."""
+    return ocr_image(decode_image(Path(path).read_bytes()))
 
 
 def fingerprints(devset: Path, rows: list[dict], jobs: int) -> dict[str, ImageFingerprint]:
-    """Fingerprint of every image, by relative path; cached per FINGERPRINT_VERSION."""
-    cache_path = devset / "cache" / f"fingerprints-v{FINGERPRINT_VERSION}.json"
-    cache: dict[str, dict] = json.loads(cache_path.read_text()) if cache_path.exists() else {}
+    """Fingerprint of every image, by relative path.
+
+    Cached in <devset>/cache: fingerprints per FINGERPRINT_VERSION, OCR text of screenshots
+    per OCR_VERSION apart (OCR is what takes time, and changes less often).
+    """
     wanted = sorted({p for row in rows for p in row["images"]})
-    missing = [p for p in wanted if p not in cache]
+    prints = _cached(
+        devset / "cache" / f"fingerprints-v{FINGERPRINT_VERSION}.pickle",
+        wanted,
+        lambda missing: _pool_map(_fingerprint_file, [str(devset / p) for p in missing], jobs),
+    )
+    shots = [p for p in wanted if prints[p].text_heavy]
+    texts = _cached(
+        devset / "cache" / f"ocr-v{OCR_VERSION}.pickle",
+        shots,
+        lambda missing: _pool_map(_ocr_file, [str(devset / p) for p in missing], jobs),
+    )
+    return {p: replace(prints[p], ocr_text=texts.get(p, "")) for p in wanted}
+
+
+def _pool_map(function, paths: list[str], jobs: int) -> list:
+    with Pool(jobs) as pool:
+        return pool.map(function, paths, chunksize=4)
+
+
+def _cached(path: Path, wanted: list[str], compute) -> dict:
+    """Values for `wanted` keys from a pickle cache, computing (and saving) the missing ones."""
+    cache = pickle.loads(path.read_bytes()) if path.exists() else {}
+    missing = [key for key in wanted if key not in cache]
     if missing:
-        with Pool(jobs) as pool:
-            done = pool.map(_fingerprint_file, [str(devset / p) for p in missing], chunksize=4)
-        cache.update(zip(missing, done, strict=True))
-        cache_path.parent.mkdir(exist_ok=True)
-        cache_path.write_text(json.dumps(cache))
-    return {p: ImageFingerprint(**cache[p]) for p in wanted}
+        cache.update(zip(missing, compute(missing), strict=True))
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(pickle.dumps(cache))
+    return cache
 
 
 def index_entries(signals: ReportSignals) -> set[tuple[str, int | str]]:

@@ -81,8 +81,8 @@ def test_url_variations_canonicalise_to_the_article():
 
 def test_build_is_deterministic_and_anchor_comes_first():
     other = dict(ARTICLE, id="A2", url="https://dantri.com.vn/b-456.htm", text=POST[::-1])
-    first = build([ARTICLE, other], seed=3, n_decoys=2)
-    second = build([ARTICLE, other], seed=3, n_decoys=2)
+    first = build([ARTICLE, other], seed=3, n_decoys=2, photo_sources="skimage")
+    second = build([ARTICLE, other], seed=3, n_decoys=2, photo_sources="skimage")
     assert [(r.cluster, r.variation, r.content) for r in first] == [
         (r.cluster, r.variation, r.content) for r in second
     ]
@@ -90,11 +90,23 @@ def test_build_is_deterministic_and_anchor_comes_first():
     for cluster in ("A1", "A2"):
         assert next(r for r in first if r.cluster == cluster).variation == "exact"
     variations = {r.variation for r in first if r.cluster == "A1"}
-    assert {"screenshot_360", "screenshot_dark", "photo_cropped", "url_mobile"} <= variations
-    assert sum(r.cluster.startswith("decoy") for r in first) == 2
+    assert {
+        "screenshot_360",
+        "screenshot_facebook_dark",
+        "screenshot_tiktok",
+        "photo_cropped",
+        "photo_in_post",
+        "url_mobile",
+    } <= variations
+    assert sum(r.variation == "decoy_headline" for r in first) == 2
+    # Every story photo has a second shot of its scene: a near miss of a cluster of its own.
+    shots = [r for r in first if r.variation == "decoy_other_shot"]
+    assert len(shots) == 2 and all(r.cluster.startswith("decoy-shot-") for r in shots)
+    screenshots = [r for r in first if r.variation.startswith("screenshot")]
+    assert all(r.screen_text and r.style for r in screenshots)
 
 
 def test_order_reports_keeps_every_report():
-    reports = build([ARTICLE], seed=1, n_decoys=3)
+    reports = build([ARTICLE], seed=1, n_decoys=3, photo_sources="skimage")
     again = order_reports(list(reports), random.Random(5))
     assert sorted(map(id, again)) == sorted(map(id, reports))

@@ -7,12 +7,13 @@ a per-process numpy copy of `photo_hashes` (rebuilt from the database, never the
 
 Memory per stored report (measured with `python -m bench.matching`, README "Benchmark"):
 - database: one `match_keys` row per key: at most 2 * MAX_INDEX_KEYS (64 winnowed keys of the
-  text, 64 of the text read from screenshots) + 1 (link) + one per image, so at most 134; 7 on
-  average for the benchmark's ~100-word reports. A row costs ~38 bytes on SQLite (primary key
-  (key, report_id) as a WITHOUT ROWID table, plus the report_id index) and ~100 on PostgreSQL
-  (heap + both indexes); `photo_hashes` adds ~35 bytes per photo;
-- each worker process: 16 bytes per stored photo (pHash + report id; up to twice that while
-  the arrays have room to grow), nothing per text report.
+  text, 64 of the text read from screenshots) + 1 (link) + one per image + 10 claim keys;
+  ~10 on average for the benchmark's ~100-word reports, ~38 bytes each on SQLite and ~100 on
+  PostgreSQL; per photo 13 `photo_hashes` rows (~430 bytes on SQLite) and ~9 KB of ORB
+  features in `attachments`;
+- each worker process: per stored photo 13 hashes of 16 bytes (pHash + report id; up to twice
+  that while the arrays have room to grow) plus the chunk index (13 x 4 x 6 bytes), ~520
+  bytes; nothing per text report.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from sqlalchemy import Select, bindparam, delete, func, insert, literal, select,
 
 from tingia.extensions import db
 from tingia.matching.images import to_unsigned
-from tingia.matching.scoring import PHOTO_MAX_DISTANCE
+from tingia.matching.scoring import PHOTO_CANDIDATE_BITS
 from tingia.matching.textsim import index_keys
 from tingia.matching.urls import is_content_url, url_key
 from tingia.models import MatchKey, PhotoHash
@@ -36,10 +37,12 @@ from tingia.models import MatchKey, PhotoHash
 # reports are enough to find its case). This bounds a lookup whatever the index size.
 MAX_POSTINGS_PER_KEY = 100
 # How many candidate reports (most shared evidence first) are scored in full.
-MAX_TEXT_CANDIDATES = 50
-# Photos whose pHash is within the scorer's PHOTO_MAX_DISTANCE are candidates (the nearest
-# MAX_IMAGE_CANDIDATES per photo), scored in full.
-MAX_IMAGE_CANDIDATES = 50
+MAX_TEXT_CANDIDATES = 20
+# Photos with a crop hypothesis whose pHash is within PHOTO_CANDIDATE_BITS of one of the new
+# photo's are candidates (the nearest MAX_IMAGE_CANDIDATES reports), verified in full (ORB).
+MAX_IMAGE_CANDIDATES = 10
+# Rows added to the photo-hash cache are scanned directly until this many, then indexed.
+SORT_EVERY = 20_000
 
 
 def sha256_key(sha256_hex: str) -> int:
@@ -117,19 +120,35 @@ def candidates_by_keys(keys: set[int], exclude_report_id: int | None = None) -> 
     return [rid for rid in found if rid != exclude_report_id][:MAX_TEXT_CANDIDATES]
 
 
+_CHUNKS = 4  # 16-bit chunks of a 64-bit hash (multi-index hashing)
+_PROBES = np.array([0] + [1 << bit for bit in range(16)], dtype=np.uint16)
+
+
 @dataclass
 class _PhotoHashCache:
-    """Every row of `photo_hashes` as numpy arrays, grown in place as rows are added."""
+    """Every row of `photo_hashes` as numpy arrays, grown in place as rows are added.
+
+    Searched by multi-index hashing (Norouzi et al.): each hash is split into four 16-bit
+    chunks, and for each chunk the rows are kept sorted by its value. Two hashes within
+    PHOTO_CANDIDATE_BITS of each other have some chunk within one bit of each other more
+    often than not (always up to 7 bits); the rows whose chunk equals the query's or differs by
+    one bit (17 probes per chunk) are found by binary search and checked in full. Rows added
+    since the last sort are scanned directly until there are SORT_EVERY of them.
+    """
 
     hashes: np.ndarray = field(default_factory=lambda: np.zeros(1024, dtype=np.uint64))
     report_ids: np.ndarray = field(default_factory=lambda: np.zeros(1024, dtype=np.int64))
     size: int = 0
+    sorted_size: int = 0
+    chunk_values: list[np.ndarray] = field(default_factory=list)  # sorted chunk values
+    chunk_rows: list[np.ndarray] = field(default_factory=list)  # row of each sorted value
     last_id: int = 0
     last_row: tuple[int, int] | None = None  # (report_id, phash) of the row with id last_id
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def _reset(self) -> None:
-        self.size, self.last_id, self.last_row = 0, 0, None
+        self.size, self.sorted_size, self.last_id, self.last_row = 0, 0, 0, None
+        self.chunk_values, self.chunk_rows = [], []
 
     def _append(self, rows: list[tuple[int, int, int]]) -> None:
         needed = self.size + len(rows)
@@ -142,6 +161,17 @@ class _PhotoHashCache:
         self.report_ids[self.size : needed] = report_ids
         self.size = needed
         self.last_id, self.last_row = ids[-1], (report_ids[-1], phashes[-1])
+
+    def _sort(self) -> None:
+        """Index every row by its chunks (after a bulk load, or once the unsorted tail grew)."""
+        hashes = self.hashes[: self.size]
+        self.chunk_values, self.chunk_rows = [], []
+        for chunk in range(_CHUNKS):
+            values = ((hashes >> np.uint64(16 * chunk)) & np.uint64(0xFFFF)).astype(np.uint16)
+            order = np.argsort(values, kind="stable").astype(np.int32)
+            self.chunk_values.append(values[order])
+            self.chunk_rows.append(order)
+        self.sorted_size = self.size
 
     def refresh(self) -> None:
         """Read the rows added since the last refresh (all of them if the table was rebuilt)."""
@@ -161,17 +191,42 @@ class _PhotoHashCache:
                 .limit(100_000)
             ).all()
             if not rows:
-                return
+                break
             self._append([tuple(row) for row in rows])
+        if self.size - self.sorted_size > max(SORT_EVERY, self.sorted_size // 10):
+            self._sort()
 
-    def near(self, phash: int, max_bits: int, limit: int) -> list[int]:
-        """Reports with a photo within `max_bits` of this pHash, nearest first."""
+    def _rows_near(self, queries: np.ndarray) -> np.ndarray:
+        """Rows that may be within PHOTO_CANDIDATE_BITS of a query (a superset, unchecked)."""
+        found = [np.arange(self.sorted_size, self.size)]
+        for chunk in range(min(_CHUNKS, len(self.chunk_values))):
+            mine = ((queries >> np.uint64(16 * chunk)) & np.uint64(0xFFFF)).astype(np.uint16)
+            probes = np.unique((mine[:, None] ^ _PROBES[None, :]).ravel())
+            values = self.chunk_values[chunk]
+            starts = np.searchsorted(values, probes, side="left")
+            ends = np.searchsorted(values, probes, side="right")
+            lengths = ends - starts
+            total = int(lengths.sum())
+            if total:
+                # Concatenated ranges [start, end) without a Python loop.
+                offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+                found.append(self.chunk_rows[chunk][offsets + np.arange(total)])
+        return np.unique(np.concatenate(found))
+
+    def near(self, phashes: list[int], max_bits: int, limit: int) -> list[int]:
+        """Reports with a photo hash within `max_bits` of one of these, nearest first."""
         if not self.size:
             return []
-        distances = np.bitwise_count(self.hashes[: self.size] ^ np.uint64(to_unsigned(phash)))
-        hits = np.flatnonzero(distances <= max_bits)
-        hits = hits[np.argsort(distances[hits], kind="stable")][:limit]
-        return [int(report_id) for report_id in self.report_ids[hits]]
+        queries = np.array([to_unsigned(h) for h in phashes], dtype=np.uint64)
+        rows = self._rows_near(queries)
+        if not len(rows):
+            return []
+        distances = np.bitwise_count(self.hashes[rows][:, None] ^ queries[None, :]).min(axis=1)
+        close = distances <= max_bits
+        rows, distances = rows[close], distances[close]
+        order = np.argsort(distances, kind="stable")
+        reports = self.report_ids[rows[order]]
+        return [int(report_id) for report_id in dict.fromkeys(reports.tolist())][:limit]
 
 
 _photo_cache_by_engine: dict[str, _PhotoHashCache] = {}
@@ -183,13 +238,13 @@ def _photo_cache() -> _PhotoHashCache:
 
 
 def candidates_by_photo(phashes: list[int], exclude_report_id: int | None = None) -> list[int]:
-    """Reports with a photo perceptually close to one of these."""
+    """Reports with a photo perceptually close to one of these (any crop hypothesis)."""
     if not phashes:
         return []
     cache = _photo_cache()
     with cache.lock:
         cache.refresh()
-        found: list[int] = []
-        for phash in phashes:
-            found += cache.near(phash, PHOTO_MAX_DISTANCE, MAX_IMAGE_CANDIDATES)
-    return [report_id for report_id in dict.fromkeys(found) if report_id != exclude_report_id]
+        found = cache.near(phashes, PHOTO_CANDIDATE_BITS, MAX_IMAGE_CANDIDATES + 1)
+    return [report_id for report_id in found if report_id != exclude_report_id][
+        :MAX_IMAGE_CANDIDATES
+    ]

@@ -5,9 +5,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from tingia.matching.images import MIN_SIDE, ImageFingerprint, hamming, pdq_distance
-from tingia.matching.normalise import normalise_text
-from tingia.matching.textsim import text_similarity
+import cv2
+import numpy as np
+
+from tingia.matching.images import (
+    MIN_SIDE,
+    ImageFingerprint,
+    hamming,
+    pdq_distance,
+    unpack_features,
+)
+from tingia.matching.normalise import normalise_text, tokens
+from tingia.matching.textsim import (
+    CLAIM_MIN_TOKENS,
+    claim_similarity,
+    claim_terms,
+    text_similarity,
+)
 from tingia.matching.urls import canonical_url, is_content_url
 
 # Chosen with `python -m bench.tune` on the dev set of `python -m bench.devset` (3218 reports,
@@ -30,6 +44,19 @@ PHOTO_MAX_DISTANCE = 18  # beyond: no evidence
 # crops (up to 124, chance is 128), so it is no veto; within Facebook's recommended 31 it is
 # evidence of its own. Unrelated dev-set photos are at least 94 apart.
 PDQ_MATCH_DISTANCE = 31
+# Local-feature verification (ORB, 256 keypoints on the photo at 512 px): Lowe's ratio test,
+# descriptors within 64 of 256 bits, RANSAC reprojection error in px at that size.
+RATIO_TEST = 0.8
+MAX_DESCRIPTOR_BITS = 64
+RANSAC_PIXELS = 4.0
+MIN_INLIERS = 12  # fewer: no evidence from features (50 points at this count)
+VERIFIED_INLIERS = 24  # at or above, with one photo inside the other: the same photo (100)
+CONTAINED_TOLERANCE = 0.04  # share of a frame allowed outside the other (alignment error)
+HASH_ONLY_CAP = 65.0
+# Photos are candidates (and verified with ORB) when some crop hypotheses of theirs are this
+# close (region_hashes, 64-bit pHash); unrelated dev-set photos were never closer than 14.
+PHOTO_CANDIDATE_BITS = 10
+PHOTO_VERIFY_BITS = 14  # beyond (and global hashes far apart too): no ORB match tried
 
 
 @dataclass(frozen=True)
@@ -38,13 +65,15 @@ class ReportSignals:
 
     text: normalised report text; url: canonical URL or None; images: fingerprints;
     ocr_text: normalised text read from the report's screenshots (kept apart from text because
-    one citizen pastes a post while another sends a screenshot of it).
+    one citizen pastes a post while another sends a screenshot of it); claims: the names and
+    numbers of an article-length text (textsim.claim_terms), for rewrites by other outlets.
     """
 
     text: str
     url: str | None
     images: tuple[ImageFingerprint, ...] = ()
     ocr_text: str = ""
+    claims: frozenset[str] = frozenset()  # names and numbers of an article-length text
 
 
 @dataclass(frozen=True)
@@ -52,7 +81,7 @@ class MatchScore:
     """Best evidence between two reports: score 0..100 and which kind of evidence gave it."""
 
     score: float
-    basis: str  # "url" | "text" | "image_exact" | "image_similar" | "ocr_text" | "none"
+    basis: str  # "url" | "text" | "image_exact" | "image_similar" | "ocr_text" | "claim" | "none"
 
 
 def build_signals(
@@ -60,21 +89,85 @@ def build_signals(
 ) -> ReportSignals:
     """Signals of a report from its raw text, raw URL and image fingerprints."""
     ocr = " ".join(img.ocr_text for img in images if img.text_heavy and img.ocr_text)
+    normalised = normalise_text(text)
+    long_enough = len(tokens(normalised)) >= CLAIM_MIN_TOKENS
     return ReportSignals(
-        text=normalise_text(text),
+        text=normalised,
         url=canonical_url(url),
         images=tuple(images),
         ocr_text=normalise_text(ocr),
+        claims=claim_terms(text) if long_enough else frozenset(),
     )
 
 
-def photo_similarity(a: ImageFingerprint, b: ImageFingerprint) -> float:
-    """Score 0..100 of two photos from perceptual-hash distances.
+@dataclass(frozen=True)
+class PhotoMatch:
+    """Geometric verification of two photos' ORB features.
 
-    The worse of the pHash and dHash distances decides (two independent hashes agreeing by
-    chance is far rarer than one): 100 up to PHOTO_SAME_DISTANCE bits, then 5 points less per
-    bit, nothing beyond PHOTO_MAX_DISTANCE. PDQ hashes within PDQ_MATCH_DISTANCE score 90.
+    inliers: matches consistent with one similarity transform (shift, scale, rotation);
+    outside_a / outside_b: share of each photo's frame that falls outside the other's once
+    aligned. A copy (crop, resize, caption, frame) lies inside its original, so one of the two
+    is ~0; two shots of one scene each show something the other does not.
     """
+
+    inliers: int
+    outside_a: float = 1.0
+    outside_b: float = 1.0
+
+    @property
+    def contained(self) -> bool:
+        """One photo's frame lies within the other's (within CONTAINED_TOLERANCE)."""
+        return min(self.outside_a, self.outside_b) <= CONTAINED_TOLERANCE
+
+
+def _outside(transform: np.ndarray, width: int, height: int, frame: tuple[int, int]) -> float:
+    """Share of a width x height frame that the 2x3 transform maps outside `frame`."""
+    xs, ys = np.meshgrid(np.linspace(0, width, 16), np.linspace(0, height, 16))
+    points = np.stack([xs.ravel(), ys.ravel(), np.ones(xs.size)])
+    mapped = transform @ points
+    inside = (
+        (mapped[0] >= -2)
+        & (mapped[0] <= frame[0] + 2)
+        & (mapped[1] >= -2)
+        & (mapped[1] <= frame[1] + 2)
+    )
+    return float(1.0 - inside.mean())
+
+
+def verify_photos(a: bytes, b: bytes) -> PhotoMatch:
+    """Match two photos' ORB features (ratio test), then fit a similarity with RANSAC."""
+    fa, fb = unpack_features(a), unpack_features(b)
+    if len(fa.descriptors) < 2 or len(fb.descriptors) < 2:
+        return PhotoMatch(0)
+    pairs = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(fa.descriptors, fb.descriptors, k=2)
+    good = [
+        m
+        for m, n in (p for p in pairs if len(p) == 2)
+        if m.distance < RATIO_TEST * n.distance and m.distance <= MAX_DESCRIPTOR_BITS
+    ]
+    if len(good) < MIN_INLIERS:
+        return PhotoMatch(len(good))
+    src = fa.points[[m.queryIdx for m in good]]
+    dst = fb.points[[m.trainIdx for m in good]]
+    transform, mask = cv2.estimateAffinePartial2D(
+        src, dst, method=cv2.RANSAC, ransacReprojThreshold=RANSAC_PIXELS, maxIters=1000
+    )
+    if transform is None:
+        return PhotoMatch(0)
+    inliers = int(mask.sum())
+    scale = float(np.hypot(transform[0, 0], transform[0, 1]))
+    if not 0.1 <= scale <= 10:
+        return PhotoMatch(0)
+    inverse = cv2.invertAffineTransform(transform)
+    return PhotoMatch(
+        inliers,
+        _outside(transform, fa.width, fa.height, (fb.width, fb.height)),
+        _outside(inverse, fb.width, fb.height, (fa.width, fa.height)),
+    )
+
+
+def _hash_similarity(a: ImageFingerprint, b: ImageFingerprint) -> float:
+    """Score from perceptual-hash distances alone (the worse of pHash and dHash decides)."""
     worst = max(hamming(a.phash, b.phash), hamming(a.dhash, b.dhash))
     score = 0.0
     if worst <= PHOTO_MAX_DISTANCE:
@@ -82,6 +175,38 @@ def photo_similarity(a: ImageFingerprint, b: ImageFingerprint) -> float:
     if a.pdq and b.pdq and pdq_distance(a.pdq, b.pdq) <= PDQ_MATCH_DISTANCE:
         score = max(score, 90.0)
     return score
+
+
+def region_distance(a: ImageFingerprint, b: ImageFingerprint) -> int:
+    """Smallest pHash distance between two photos' crop hypotheses (64 if either has none)."""
+    return min((hamming(x, y) for x in a.region_hashes for y in b.region_hashes), default=64)
+
+
+def photo_similarity(a: ImageFingerprint, b: ImageFingerprint) -> float:
+    """Score 0..100 of two photos: local features verified geometrically, else hashes.
+
+    With features on both sides, and hashes close enough to be worth it (global or some crop
+    hypotheses within PHOTO_VERIFY_BITS), the verification decides: a similarity transform
+    carrying VERIFIED_INLIERS matches, with one photo inside the other, is the same photo
+    (100; from MIN_INLIERS up the score rises from 50); two photos that overlap but each show
+    what the other does not are two shots of one scene: 0, whatever their hashes say. When
+    the features are inconclusive (fewer than MIN_INLIERS: a smooth photo, a heavy overlay)
+    or missing, the global hashes decide as they always did.
+    """
+    hashed = _hash_similarity(a, b)
+    if a.features is None or b.features is None:
+        return hashed
+    if hashed == 0.0 and region_distance(a, b) > PHOTO_VERIFY_BITS:
+        return 0.0
+    match = verify_photos(a.features, b.features)
+    if match.inliers < MIN_INLIERS:
+        return hashed
+    if not match.contained:
+        return 0.0
+    if match.inliers >= VERIFIED_INLIERS:
+        return 100.0
+    span = VERIFIED_INLIERS - MIN_INLIERS
+    return 50.0 + 50.0 * (match.inliers - MIN_INLIERS) / span
 
 
 def _usable(img: ImageFingerprint) -> bool:
@@ -104,9 +229,10 @@ def _image_scores(new: ReportSignals, old: ReportSignals) -> Iterable[MatchScore
         for b in filter(_usable, old.images):
             if a.sha256 == b.sha256:
                 yield MatchScore(100.0, "image_exact")
-            elif not a.text_heavy and not b.text_heavy:
+            elif a.has_photo and b.has_photo:
                 # Screenshots share one layout, so their perceptual hashes are close whatever
-                # the post says: they are compared through their OCR text instead.
+                # the post says: they are compared through their OCR text instead, and only a
+                # photo shown inside one (has_photo) is compared as a photo.
                 yield MatchScore(photo_similarity(a, b), "image_similar")
 
 
@@ -120,12 +246,19 @@ def score_reports(new: ReportSignals, old: ReportSignals) -> MatchScore:
     for a, b in ((new.text, old.ocr_text), (new.ocr_text, old.text), (new.ocr_text, old.ocr_text)):
         if a and b:
             candidates.append(MatchScore(text_similarity(a, b), "ocr_text"))
+    if new.claims and old.claims:
+        candidates.append(MatchScore(claim_similarity(new.claims, old.claims), "claim"))
     return _best(candidates)
 
 
-def decide(score: float, auto_threshold: float, suggest_threshold: float) -> str:
-    """ "attach" at or above the auto threshold, "suggest" at or above the other, else "new"."""
-    if score >= auto_threshold:
+# Evidence that may only ever suggest a case to a verifier, whatever the thresholds.
+SUGGEST_ONLY = frozenset({"claim"})
+
+
+def decide(score: float, auto_threshold: float, suggest_threshold: float, basis: str = "") -> str:
+    """ "attach" at or above the auto threshold, "suggest" at or above the other, else "new";
+    evidence of a SUGGEST_ONLY kind (another outlet's article) is never more than a suggestion."""
+    if score >= auto_threshold and basis not in SUGGEST_ONLY:
         return "attach"
     if score >= suggest_threshold:
         return "suggest"

@@ -8,10 +8,11 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import Select, bindparam, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tingia import storage
@@ -22,16 +23,25 @@ from tingia.cases.rules import WORKABLE
 from tingia.database import utcnow
 from tingia.extensions import db
 from tingia.matching import index
-from tingia.matching.images import ImageFingerprint, InvalidImage, fingerprint_image
+from tingia.matching.images import (
+    ImageFingerprint,
+    InvalidImage,
+    fingerprint_image,
+    pack_hashes,
+    unpack_hashes,
+)
 from tingia.matching.scoring import (
     DEFAULT_AUTO_THRESHOLD,
     DEFAULT_SUGGEST_THRESHOLD,
+    SUGGEST_ONLY,
     MatchScore,
     ReportSignals,
     build_signals,
     decide,
     score_reports,
 )
+from tingia.matching.textsim import claim_keys
+from tingia.matching.urls import canonical_url
 from tingia.models import (
     Attachment,
     Case,
@@ -98,11 +108,19 @@ def store_fingerprint(attachment: Attachment, fingerprint: ImageFingerprint | No
         attachment.pdq = fingerprint.pdq
         attachment.text_heavy = fingerprint.text_heavy
         attachment.ocr_text = fingerprint.ocr_text
+        attachment.has_photo = fingerprint.has_photo
+        attachment.region_hashes = pack_hashes(fingerprint.region_hashes) or None
+        attachment.features = fingerprint.features
     attachment.fingerprinted_at = utcnow()
 
 
 def stored_fingerprint(attachment: Attachment) -> ImageFingerprint:
     """An attachment's fingerprint as stored in its columns."""
+    # An image whose fingerprint failed counts as a screenshot: never matched on looks.
+    text_heavy = attachment.text_heavy is not False or attachment.phash is None
+    has_photo = attachment.has_photo
+    if has_photo is None:  # fingerprinted before photos inside screenshots were looked for
+        has_photo = not text_heavy
     return ImageFingerprint(
         sha256=attachment.sha256,
         width=attachment.width,
@@ -110,9 +128,11 @@ def stored_fingerprint(attachment: Attachment) -> ImageFingerprint:
         phash=attachment.phash or 0,
         dhash=attachment.dhash or 0,
         pdq=attachment.pdq,
-        # An image whose fingerprint failed counts as a screenshot: never matched on looks.
-        text_heavy=attachment.text_heavy is not False or attachment.phash is None,
+        text_heavy=text_heavy,
         ocr_text=attachment.ocr_text or "",
+        has_photo=has_photo and attachment.phash is not None,
+        region_hashes=unpack_hashes(attachment.region_hashes),
+        features=attachment.features,
     )
 
 
@@ -125,16 +145,28 @@ def signals_for(report: Report) -> ReportSignals:
 
 
 def _stored_signals(
-    content: str, url: str | None, normalised_text: str | None, attachments: list[Attachment]
+    content: str,
+    url: str | None,
+    normalised_text: str | None,
+    normalised_ocr_text: str | None,
+    attachments: list,
+    with_claims: bool = False,
+    stored_claims: str | None = None,
 ) -> ReportSignals:
-    """A grouped report's signals, reusing the normalised text stored when it was grouped.
+    """A grouped report's signals, reusing the normalised texts stored when it was grouped.
 
-    Normalising every candidate's text again would cost more than scoring it.
+    Normalising every candidate's texts again would cost more than scoring it.
     """
     images = [stored_fingerprint(item) for item in attachments]
-    if normalised_text is None:  # not grouped by the worker (a report moved in by hand)
-        return build_signals(content, url, images)
-    return replace(build_signals(None, url, images), text=normalised_text)
+    if normalised_text is None or normalised_ocr_text is None:  # grouped before, or by hand
+        signals = build_signals(content, url, images)
+        return signals if normalised_text is None else replace(signals, text=normalised_text)
+    return ReportSignals(
+        text=normalised_text,
+        url=canonical_url(url),
+        images=tuple(images),
+        ocr_text=normalised_ocr_text,
+    )
 
 
 def _touch_grouping_lock() -> bool:
@@ -160,12 +192,19 @@ def _acquire_grouping_lock() -> None:
 def index_keys_of(signals: ReportSignals) -> set[int]:
     """The report's keys in the shared index."""
     texts = [signals.text, signals.ocr_text]
-    return index.keys_for(texts, signals.url, [image.sha256 for image in signals.images])
+    keys = index.keys_for(texts, signals.url, [image.sha256 for image in signals.images])
+    return keys | set(claim_keys(signals.claims))
 
 
 def _photo_hashes(signals: ReportSignals) -> list[int]:
-    """pHashes of the report's photos: screenshots are never matched on appearance."""
-    return [image.phash for image in signals.images if not image.text_heavy]
+    """pHashes of the report's photos (every crop hypothesis): photos, and photos shown inside
+    screenshots; a screenshot's own looks are never matched."""
+    return [
+        value
+        for image in signals.images
+        if image.has_photo
+        for value in (image.region_hashes or (image.phash,))
+    ]
 
 
 def candidate_report_ids(signals: ReportSignals, exclude_report_id: int | None = None) -> list[int]:
@@ -173,6 +212,55 @@ def candidate_report_ids(signals: ReportSignals, exclude_report_id: int | None =
     found = index.candidates_by_keys(index_keys_of(signals), exclude_report_id)
     found += index.candidates_by_photo(_photo_hashes(signals), exclude_report_id)
     return list(dict.fromkeys(found))
+
+
+@lru_cache(maxsize=2)
+def _candidate_rows_statement() -> Select:
+    """Candidate reports in open cases, with what scoring needs (built once per process)."""
+    return (
+        select(
+            Report.id,
+            Report.case_id,
+            Case.centre_id,
+            Report.normalised_text,
+            Report.normalised_ocr_text,
+            Report.claim_terms,
+            Report.content,
+            Report.url,
+        )
+        .join(Case, Report.case_id == Case.id)
+        .where(Report.id.in_(bindparam("ids", expanding=True)), Case.status != CaseStatus.CLOSED)
+        .order_by(Report.case_id, Report.id)
+    )
+
+
+_FINGERPRINT_COLUMNS = (
+    Attachment.report_id,
+    Attachment.sha256,
+    Attachment.width,
+    Attachment.height,
+    Attachment.phash,
+    Attachment.dhash,
+    Attachment.pdq,
+    Attachment.text_heavy,
+    Attachment.has_photo,
+    Attachment.region_hashes,
+)
+
+
+@lru_cache(maxsize=4)
+def _attachments_statement(with_features: bool, with_ocr_text: bool) -> Select:
+    """Fingerprint columns of the candidates' images; ORB features and OCR text only if needed
+    (features are ~9 KB a photo: read only when the new report has a photo to compare)."""
+    columns = [
+        *_FINGERPRINT_COLUMNS,
+        Attachment.features if with_features else literal(None).label("features"),
+        Attachment.ocr_text if with_ocr_text else literal("").label("ocr_text"),
+    ]
+    return select(*columns).where(
+        Attachment.report_id.in_(bindparam("ids", expanding=True)),
+        Attachment.fingerprinted_at.is_not(None),
+    )
 
 
 def case_matches(signals: ReportSignals, exclude_report_id: int | None = None) -> list[CaseMatch]:
@@ -183,30 +271,28 @@ def case_matches(signals: ReportSignals, exclude_report_id: int | None = None) -
     candidate_ids = candidate_report_ids(signals, exclude_report_id)
     if not candidate_ids:
         return []
-    rows = db.session.execute(
-        select(
-            Report.id,
-            Report.case_id,
-            Case.centre_id,
-            Report.normalised_text,
-            Report.content,
-            Report.url,
-        )
-        .join(Case, Report.case_id == Case.id)
-        .where(Report.id.in_(candidate_ids), Case.status != CaseStatus.CLOSED)
-        .order_by(Report.case_id, Report.id)
-    ).all()
-    attachments: dict[int, list[Attachment]] = defaultdict(list)
-    for attachment in db.session.scalars(
-        select(Attachment).where(
-            Attachment.report_id.in_([row.id for row in rows]),
-            Attachment.fingerprinted_at.is_not(None),
-        )
+    rows = db.session.execute(_candidate_rows_statement(), {"ids": candidate_ids}).all()
+    if not rows:
+        return []
+    # Reports grouped before normalised_ocr_text existed need their screenshots' raw text.
+    need_ocr_text = any(row.normalised_ocr_text is None for row in rows)
+    with_features = any(image.has_photo for image in signals.images)
+    attachments: dict[int, list] = defaultdict(list)
+    for attachment in db.session.execute(
+        _attachments_statement(with_features, need_ocr_text), {"ids": [row.id for row in rows]}
     ):
         attachments[attachment.report_id].append(attachment)
     best_by_case: dict[int, CaseMatch] = {}
     for row in rows:
-        stored = _stored_signals(row.content, row.url, row.normalised_text, attachments[row.id])
+        stored = _stored_signals(
+            row.content,
+            row.url,
+            row.normalised_text,
+            row.normalised_ocr_text,
+            attachments[row.id],
+            with_claims=bool(signals.claims),
+            stored_claims=row.claim_terms,
+        )
         score = score_reports(signals, stored)
         current = best_by_case.get(row.case_id)
         if current is None or score.score > current.score.score:
@@ -239,6 +325,8 @@ def _bridge(case: Case, others: list[CaseMatch], auto: float) -> list[int]:
         source = db.session.get(Case, other.case_id)
         if source is None or source.status not in WORKABLE or source.verdict:
             continue
+        if other.score.basis in SUGGEST_ONLY:  # another outlet's article: never merged on it
+            continue
         merge_cases(source, case, actor=None)
         merged.append(source.id)
     return merged
@@ -270,6 +358,8 @@ def process_report(report_id: int) -> dict[str, Any]:
     fingerprint_attachments(report)
     signals = signals_for(report)
     report.normalised_text = signals.text
+    report.normalised_ocr_text = signals.ocr_text
+    report.claim_terms = "|".join(sorted(signals.claims))
 
     _acquire_grouping_lock()
     db.session.refresh(report)
@@ -283,7 +373,7 @@ def process_report(report_id: int) -> dict[str, Any]:
     own = [item for item in matches if item.centre_id == report.centre_id]
     elsewhere = [item for item in matches if item.centre_id != report.centre_id]
     match = own[0] if own else None
-    decision = decide(match.score.score, auto, suggest) if match else "new"
+    decision = decide(match.score.score, auto, suggest, match.score.basis) if match else "new"
     case = db.session.get(Case, match.case_id) if decision == "attach" else open_case_for(report)
     add_report(report, case)
     bridged = _bridge(case, own[1:], auto) if decision == "attach" else []

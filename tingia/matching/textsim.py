@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
+import re
 from functools import lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from tingia.matching.normalise import tokens
+from tingia.matching.normalise import normalise_text, tokens
 
 # Word n-gram length for similarity. Three words keep word order (a headline's words scattered
 # over an unrelated article share no 3-gram) while a typo breaks only three shingles.
@@ -123,3 +125,80 @@ def index_keys(normalised: str) -> list[int]:
     window = min(INDEX_WINDOW, len(hashes))
     selected = {min(hashes[i : i + window]) for i in range(len(hashes) - window + 1)}
     return sorted(selected)[:MAX_INDEX_KEYS]
+
+
+# --- claims: what a rewrite by another outlet keeps ------------------------------------------
+
+# Two or more capitalised words in a row (names of people, places, organisations: "Gia Lai",
+# "Nguyễn Văn A", "Bộ Y tế" gives "Bộ Y"), and numbers of two or more digits ("20.000", "13/10").
+_WORD_RE = re.compile(r"[^\W\d_]+|\d[\d.,/]*")
+_NUMBER_RE = re.compile(r"\d[\d.,/]*\d")
+# Rewrites are articles: claims are compared from this many tokens on both sides.
+CLAIM_MIN_TOKENS = 40
+# A suggestion needs this many shared terms, names and numbers both among them, making at
+# least CLAIM_MIN_SHARE of the smaller set; its score stays in the suggestion band.
+CLAIM_MIN_SHARED = 4
+CLAIM_MIN_SHARE = 0.3
+CLAIM_MAX_SCORE = 60.0
+CLAIM_KEY_TERMS = 5  # the longest terms of a text, whose pairs are its index keys
+
+
+def _names(raw_text: str) -> set[str]:
+    """Runs of two or more capitalised words, unbroken by punctuation (a sentence's first word
+    does not start one)."""
+    names: set[str] = set()
+    run: list[str] = []
+    end = 0
+    for match in _WORD_RE.finditer(raw_text + " ."):
+        word, gap = match.group(), raw_text[end : match.start()]
+        end = match.end()
+        if gap.strip():  # punctuation between the words ends a name
+            if len(run) >= 2:
+                names.add(normalise_text(" ".join(run)))
+            run = []
+        mark = gap.strip()[-1:]
+        starts_sentence = not raw_text[: match.start()].strip() or (mark != "" and mark in ".!?:")
+        if word[0].isupper() and not starts_sentence:
+            run.append(word)
+            continue
+        if len(run) >= 2:
+            names.add(normalise_text(" ".join(run)))
+        run = []
+    return names
+
+
+def claim_terms(raw_text: str | None) -> frozenset[str]:
+    """Names ("p:gia lai") and numbers ("n:20000") of a raw text: what another outlet's
+    article on the same claim has in common with it when no wording is shared."""
+    if not raw_text:
+        return frozenset()
+    names = {"p:" + name for name in _names(raw_text)}
+    numbers = {"n:" + re.sub(r"\D", "", m.group()) for m in _NUMBER_RE.finditer(raw_text)}
+    return frozenset(term for term in names | numbers if len(term) > 3)
+
+
+def claim_similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    """Score 0..CLAIM_MAX_SCORE of two texts from the names and numbers they share.
+
+    Never above CLAIM_MAX_SCORE (below the automatic threshold): the same names and numbers
+    make a rewrite worth a verifier's look, not a join; different stories about the same
+    people share names but rarely numbers, so both kinds must be shared.
+    """
+    shared = a & b
+    if len(shared) < CLAIM_MIN_SHARED or not a or not b:
+        return 0.0
+    names = sum(1 for t in shared if t.startswith("p:"))
+    if names < 2 or names == len(shared):  # two names and a number at least
+        return 0.0
+    share = len(shared) / min(len(a), len(b))
+    if share < CLAIM_MIN_SHARE:
+        return 0.0
+    return round(min(CLAIM_MAX_SCORE, 45.0 + 30.0 * (share - CLAIM_MIN_SHARE)), 2)
+
+
+def claim_keys(terms: frozenset[str]) -> list[int]:
+    """Index keys of a text's claims: every pair of its CLAIM_KEY_TERMS longest terms."""
+    chosen = sorted(terms, key=lambda t: (-len(t), _key(t)))[:CLAIM_KEY_TERMS]
+    return sorted(
+        _key("claim " + " ".join(pair)) for pair in itertools.combinations(sorted(chosen), 2)
+    )

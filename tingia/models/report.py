@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tingia.database import utcnow
@@ -58,6 +58,10 @@ class Report(db.Model):
 
     # Filled in by the worker.
     normalised_text: Mapped[str | None] = mapped_column(Text, default=None)
+    # Text read from the report's screenshots, normalised when grouped (None before).
+    normalised_ocr_text: Mapped[str | None] = mapped_column(Text, default=None)
+    # Names and numbers of an article-length text ("|"-separated), for rewrites by other outlets.
+    claim_terms: Mapped[str | None] = mapped_column(Text, default=None)
     processed_at: Mapped[datetime | None] = mapped_column(default=None)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True, default=None)
     match_score: Mapped[float | None] = mapped_column(default=None)
@@ -114,6 +118,11 @@ class Attachment(db.Model):
     pdq: Mapped[str | None] = mapped_column(String(64), default=None)
     text_heavy: Mapped[bool | None] = mapped_column(default=None)
     ocr_text: Mapped[str | None] = mapped_column(Text, default=None)
+    # The photo part (the image, or a photo shown inside a screenshot): whether there is one,
+    # pHashes of its crop hypotheses (signed 64-bit, packed) and its ORB features (~9 KB).
+    has_photo: Mapped[bool | None] = mapped_column(default=None)
+    region_hashes: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    features: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
     fingerprinted_at: Mapped[datetime | None] = mapped_column(default=None)
     # Staff decide whether an image may appear on a public verdict page.
     publishable: Mapped[bool] = mapped_column(default=False)

@@ -1,0 +1,189 @@
+"""Photos robust to crops, captions and frames; screenshots of posts; claims of rewrites.
+
+The photos are real (scikit-image's sample data, see bench/photos.py): the stereo pair is two
+shots of one scene a few centimetres apart, the near miss that must never group.
+"""
+
+import random
+
+import numpy as np
+import pytest
+
+from bench import photos, screens
+from tingia.matching import index
+from tingia.matching.images import (
+    OcrLine,
+    embedded_photo,
+    fingerprint_image,
+    is_text_heavy,
+    pack_hashes,
+    screenshot_post_text,
+    unpack_hashes,
+)
+from tingia.matching.scoring import decide, photo_similarity, verify_photos
+from tingia.matching.textsim import claim_keys, claim_similarity, claim_terms
+
+BASES = {base.name: base for base in photos.load_base_photos("skimage")}
+FONTS = {"bold": screens.FONTS["dejavu"][1]}
+
+
+def fp(img, quality=85):
+    return fingerprint_image(photos.encode_jpeg(img, quality), ocr=False)
+
+
+@pytest.fixture(scope="module")
+def coffee():
+    return BASES["coffee"].story_photo()
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "cropped_two_sides",
+        "cropped_four_sides",
+        "caption_over",
+        "caption_below",
+        "watermark",
+        "border",
+        "quarter_size",
+    ],
+)
+def test_copies_of_a_photo_are_the_same_photo(coffee, variant):
+    rng = random.Random(3)
+    copy = {
+        "cropped_two_sides": lambda: photos.crop_sides(coffee, rng, 2, 0.1, 0.15),
+        "cropped_four_sides": lambda: photos.crop_sides(coffee, rng, 4, 0.05, 0.1),
+        "caption_over": lambda: photos.caption_over(coffee, "Sự thật về vụ việc", FONTS, rng),
+        "caption_below": lambda: photos.caption_below(coffee, "Sự thật về vụ việc", FONTS, rng),
+        "watermark": lambda: photos.watermark(coffee, "Tin Nóng 24h", FONTS, rng),
+        "border": lambda: photos.border(coffee, rng),
+        "quarter_size": lambda: photos.resize(coffee, 0.25),
+    }[variant]()
+    original, copied = fp(coffee), fp(copy, quality=40)
+    assert original.has_photo and copied.has_photo
+    assert photo_similarity(original, copied) >= 70
+
+
+def test_two_shots_of_one_scene_are_different_photos():
+    base = BASES["stereo_motorcycle"]
+    left, right = fp(base.story_photo()), fp(base.second_shot)
+    match = verify_photos(left.features, right.features)
+    assert match.inliers >= 12  # the scene is the same: many features agree...
+    assert not match.contained  # ...but each shot shows what the other does not
+    assert photo_similarity(left, right) == 0.0
+    # A crop of the left shot stays the left shot.
+    cropped = fp(photos.crop_sides(base.story_photo(), random.Random(1), 2, 0.08, 0.12))
+    assert photo_similarity(left, cropped) >= 70
+
+
+def test_a_shifted_second_shot_is_a_different_photo(coffee):
+    shot = photos.second_shot(BASES["hubble_deep_field"], random.Random(2))
+    first = fp(BASES["hubble_deep_field"].story_photo())
+    assert photo_similarity(first, fp(shot)) == 0.0
+
+
+def test_a_photo_inside_a_screenshot_of_a_post_is_found(coffee):
+    style = screens.ScreenStyle(app="facebook", width=720, css_width=390)
+    shot, _ = screens.render_post("Mọi người xem ảnh này", style, photo=coffee, seed=1)
+    box = embedded_photo(shot)
+    assert box is not None and box[2] - box[0] >= 0.9 * shot.width
+    found = fingerprint_image(photos.encode_png(shot), ocr=False)
+    assert found.has_photo
+    assert photo_similarity(found, fp(coffee)) >= 70
+    text_only, _ = screens.render_post("Một bài đăng chỉ có chữ. " * 20, style, seed=1)
+    assert embedded_photo(text_only) is None
+
+
+@pytest.mark.parametrize("app", screens.APPS)
+@pytest.mark.parametrize("dark", [False, True])
+def test_screenshots_of_every_app_are_text_heavy(app, dark):
+    style = screens.ScreenStyle(app=app, width=412, dark=dark, font="dejavu")
+    shot, visible = screens.render_post("Bộ Y tế khuyến cáo người dân cẩn trọng. " * 15, style)
+    assert visible
+    assert is_text_heavy(shot)
+
+
+def test_photos_are_not_text_heavy(coffee):
+    for base in BASES.values():
+        assert not is_text_heavy(base.story_photo()), base.name
+
+
+def test_post_text_sets_the_chrome_aside():
+    lines = [
+        OcrLine("9:41 4G 85%", 20, 90),  # status bar: smaller
+        OcrLine("Tin Nóng 24h", 33, 95),  # page name: the body's size, kept
+        OcrLine("2 giờ · Công khai", 22, 92),
+        OcrLine("Bộ Y tế khuyến cáo người dân uống nước", 34, 93),
+        OcrLine("chanh ấm pha muối mỗi sáng để diệt virus", 35, 91),
+        OcrLine("@@ ~", 34, 12),  # an icon read as garbage
+        OcrLine("1,2K 348 bình luận", 22, 90),
+        OcrLine("Trang chủ Bạn bè Hộp thư", 18, 90),
+    ]
+    kept = screenshot_post_text(lines).split("\n")
+    assert kept == [
+        "Tin Nóng 24h",
+        "Bộ Y tế khuyến cáo người dân uống nước",
+        "chanh ấm pha muối mỗi sáng để diệt virus",
+    ]
+    assert screenshot_post_text([]) == ""
+
+
+ARTICLE = (
+    "Ông Nguyễn Văn An, Chủ tịch UBND xã Ia Băng, huyện Đak Đoa, tỉnh Gia Lai bị bắn trọng "
+    "thương tối 13/10. Công an tỉnh Gia Lai cho biết nghi phạm đã dùng súng tự chế, khoảng "
+    "20.000 người dân trong xã được thông báo. Bệnh viện Đa khoa tỉnh Gia Lai đang điều trị. "
+)
+REWRITE = (
+    "Theo thông tin từ mạng xã hội, tối 13/10 một cán bộ ở Đak Đoa là Nguyễn Văn An đã bị "
+    "kẻ gian nổ súng. Lực lượng chức năng ở Gia Lai xác định hung thủ sử dụng vũ khí tự chế; "
+    "chính quyền đã báo tin cho chừng 20.000 cư dân. Nạn nhân đang nằm viện. "
+)
+
+
+def test_claims_of_a_rewrite_suggest_but_never_join():
+    a, b = claim_terms(ARTICLE), claim_terms(REWRITE)
+    assert {"p:gia lai", "p:nguyen van an", "n:1310", "n:20000"} <= a
+    score = claim_similarity(a, b)
+    assert 45 <= score <= 60
+    assert decide(score, 70, 45, "claim") == "suggest"
+    assert decide(95, 70, 45, "claim") == "suggest"  # even under a lowered auto threshold
+    assert decide(95, 70, 45, "text") == "attach"
+    assert set(claim_keys(a)) & set(claim_keys(b))
+
+
+def test_same_people_without_the_same_facts_is_no_claim():
+    other = (
+        "Ông Nguyễn Văn An ở Gia Lai vừa được khen thưởng vì thành tích trồng rừng, tỉnh "
+        "Gia Lai tổ chức lễ trao tặng tại Đak Đoa cho các hộ dân."
+    )
+    assert claim_similarity(claim_terms(ARTICLE), claim_terms(other)) == 0.0
+
+
+def test_region_hashes_pack_round_trip():
+    values = (-(2**63), -1, 0, 1, 2**63 - 1)
+    assert unpack_hashes(pack_hashes(values)) == values
+    assert unpack_hashes(None) == ()
+
+
+def test_multi_index_hashing_finds_what_a_scan_finds():
+    rng = np.random.default_rng(5)
+    stored = rng.integers(0, 2**63, 5000, dtype=np.int64)
+    cache = index._PhotoHashCache()
+    rows = [(i + 1, i // 13 + 1, int(value)) for i, value in enumerate(stored)]
+    cache._append(rows[:4000])
+    cache._sort()
+    cache._append(rows[4000:])  # an unsorted tail, scanned directly
+    queries = []
+    for i in (3, 1200, 4500):  # near copies of stored hashes: 0-7 bits flipped
+        value = int(stored[i])
+        for bit in rng.choice(64, int(rng.integers(0, 8)), replace=False):
+            value ^= 1 << int(bit)
+        queries.append(value - (1 << 64) if value >= 1 << 63 else value)
+    found = cache.near(queries, 10, 50)
+    unsigned = stored.astype(np.uint64)
+    expected = set()
+    for q in queries:
+        distances = np.bitwise_count(unsigned ^ np.uint64(q & (2**64 - 1)))
+        expected |= {i // 13 + 1 for i in np.flatnonzero(distances <= 7)}
+    assert expected <= set(found)
+    assert {3 // 13 + 1, 1200 // 13 + 1, 4500 // 13 + 1} <= set(found)
