@@ -90,7 +90,7 @@ def test_a_report_whose_worker_was_killed_mid_job_is_processed_after_all(db, mak
     worker = subprocess.Popen(
         [sys.executable, "-m", "workers", "--burst"],
         cwd=ROOT,
-        env=worker_env(app_config),
+        env={**worker_env(app_config), "TINGIA_WORKER_FORK": "true"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # the worker and its work horse share this session

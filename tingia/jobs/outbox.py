@@ -1,26 +1,37 @@
 """The database is the outbox: a report is committed before it is enqueued, so if Redis is down
 at that moment, or a worker dies mid-job, the report stays unprocessed in the database and the
 sweep finds it and enqueues it again. Jobs are idempotent, so a report enqueued twice is
-processed once."""
+processed once.
+
+Each attempt is counted in `report_jobs` when a worker starts it; a report that failed for good
+(its retries spent on an error that is not an outage) or was started too many times is given up
+on: the sweep skips it and admins see it, and can requeue it.
+"""
 
 from __future__ import annotations
 
 import logging
 from datetime import timedelta
 
+from flask import current_app
 from redis.exceptions import RedisError
 from rq.job import Job, JobStatus
-from sqlalchemy import select
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 
 from tingia.database import utcnow
 from tingia.extensions import db
-from tingia.jobs.queue import get_queue, get_redis
-from tingia.models import Report
+from tingia.jobs.queue import alive_key, get_queue, get_redis, process_name_of
+from tingia.models import Report, ReportJob
 
 log = logging.getLogger(__name__)
 
 PENDING_STATUSES = (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED)
 SWEEP_BATCH = 10_000
+# Errors of the infrastructure, not of the report: retried by the sweep, never a reason to give up.
+OUTAGES = (OperationalError, InterfaceError, DisconnectionError, RedisError)
 
 
 def process_job_id(report_id: int) -> str:
@@ -28,31 +39,173 @@ def process_job_id(report_id: int) -> str:
     return f"process_report-{report_id}"
 
 
+def pending_job_ids(job_ids: list[str]) -> set[str]:
+    """The ids among these of jobs queued, running or scheduled in Redis (one round trip)."""
+    redis = get_redis()
+    with redis.pipeline(transaction=False) as pipeline:
+        for job_id in job_ids:
+            pipeline.hget(Job.key_for(job_id), "status")
+        statuses = pipeline.execute()
+    pending = {str(status.value) for status in PENDING_STATUSES}
+    return {
+        job_id
+        for job_id, status in zip(job_ids, statuses, strict=True)
+        if status is not None and status.decode() in pending
+    }
+
+
 def is_pending(job_id: str) -> bool:
     """True while the job is queued, running or scheduled in Redis."""
     try:
-        status = Job.fetch(job_id, connection=get_redis()).get_status(refresh=False)
-    except Exception:  # noqa: BLE001  (no such job, or unreadable: treat as lost)
+        return bool(pending_job_ids([job_id]))
+    except RedisError:
         return False
-    return status in PENDING_STATUSES
 
 
 def release_abandoned_jobs() -> None:
-    """Mark as failed the jobs whose worker died (their heartbeat expired), so they are redone."""
+    """Mark as failed the started jobs whose worker is gone, so they are redone.
+
+    A Tingia worker process keeps a key alive every few seconds; a job it started whose key has
+    expired is abandoned (the worker was killed). RQ's own cleanup then handles it as it does jobs
+    whose registry entry expired: failed, or retried if it has retries left.
+    """
     try:
-        get_queue().started_job_registry.cleanup()
+        registry = get_queue().started_job_registry
+        redis = get_redis()
+        for job_id, execution_id in registry.get_job_and_execution_ids(cleanup=False):
+            worker_name = redis.hget(Job.key_for(job_id), "worker_name")
+            process = process_name_of(worker_name.decode()) if worker_name else None
+            if process is not None and not redis.exists(alive_key(process)):
+                # Expire its entry now instead of after the job's timeout.
+                redis.zadd(registry.key, {f"{job_id}:{execution_id}": 1}, xx=True)
+                log.warning("job %s was abandoned by worker %s", job_id, worker_name.decode())
+        registry.cleanup()
     except RedisError as error:
         log.warning("could not clean up abandoned jobs: %s", error)
 
 
+def given_up() -> exists:
+    """`EXISTS` clause: the report was given up on."""
+    return (
+        select(ReportJob.report_id)
+        .where(ReportJob.report_id == Report.id, ReportJob.gave_up_at.is_not(None))
+        .exists()
+    )
+
+
 def unprocessed_report_ids(older_than_seconds: int) -> list[int]:
-    """Reports accepted at least this long ago and still not grouped, oldest first."""
+    """Reports accepted at least this long ago, still not grouped and not given up, oldest first."""
     cutoff = utcnow() - timedelta(seconds=older_than_seconds)
     return list(
         db.session.scalars(
             select(Report.id)
-            .where(Report.processed_at.is_(None), Report.created_at <= cutoff)
+            .where(Report.processed_at.is_(None), Report.created_at <= cutoff, ~given_up())
             .order_by(Report.id)
             .limit(SWEEP_BATCH)
         )
     )
+
+
+def _upsert(report_id: int, **increments: object):
+    """INSERT ... ON CONFLICT DO UPDATE for a report's row (SQLite and PostgreSQL)."""
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    return insert(ReportJob).values(report_id=report_id, **increments)
+
+
+def begin_attempt(report_id: int) -> bool:
+    """Count an attempt at processing the report (committed at once, so a killed worker's attempt
+    counts); False, and nothing counted, if there is nothing to do (processed, missing, given up).
+
+    Past JOB_MAX_ATTEMPTS the report is given up on instead.
+    """
+    row = db.session.execute(
+        select(Report.processed_at, ReportJob.gave_up_at, ReportJob.attempts)
+        .outerjoin(ReportJob, ReportJob.report_id == Report.id)
+        .where(Report.id == report_id)
+    ).first()
+    if row is None or row.processed_at is not None or row.gave_up_at is not None:
+        db.session.rollback()
+        return False
+    now = utcnow()
+    statement = _upsert(report_id, attempts=1, last_started_at=now)
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[ReportJob.report_id],
+            set_={"attempts": ReportJob.attempts + 1, "last_started_at": now},
+        )
+    )
+    attempts = (row.attempts or 0) + 1
+    if attempts > current_app.config["JOB_MAX_ATTEMPTS"]:
+        db.session.execute(
+            update(ReportJob).where(ReportJob.report_id == report_id).values(gave_up_at=now)
+        )
+        db.session.commit()
+        log.error("report %s: given up after %d attempts", report_id, attempts - 1)
+        return False
+    db.session.commit()
+    return True
+
+
+def describe_error(error: BaseException) -> str:
+    """The exception's type and the first line of its message (SQL parameters never included)."""
+    if isinstance(error, DBAPIError) and error.orig is not None:
+        error = error.orig
+    first_line = (str(error).strip().splitlines() or [""])[0]
+    return f"{type(error).__name__}: {first_line}"[:300]
+
+
+def record_failure(report_id: int, error: BaseException, last_try: bool) -> None:
+    """Note a failed attempt (committed); on the last try of an error that is not an outage, give
+    up. A database that cannot be written is logged: the sweep tries again later."""
+    now = utcnow()
+    values = {"last_error": describe_error(error), "failed_at": now}
+    if last_try and not isinstance(error, OUTAGES):
+        values["gave_up_at"] = now
+    try:
+        db.session.execute(
+            update(ReportJob).where(ReportJob.report_id == report_id).values(**values)
+        )
+        db.session.commit()
+    except DBAPIError as db_error:
+        db.session.rollback()
+        log.warning("report %s: failure not recorded (%s)", report_id, describe_error(db_error))
+        return
+    if "gave_up_at" in values:
+        log.error("report %s: given up (%s)", report_id, values["last_error"])
+
+
+def given_up_jobs(limit: int, offset: int = 0) -> list[tuple[ReportJob, Report]]:
+    """Reports given up on and still unprocessed, most recent first, with their job rows."""
+    return list(
+        db.session.execute(
+            select(ReportJob, Report)
+            .join(Report, Report.id == ReportJob.report_id)
+            .where(ReportJob.gave_up_at.is_not(None), Report.processed_at.is_(None))
+            .order_by(ReportJob.gave_up_at.desc(), ReportJob.report_id.desc())
+            .limit(limit)
+            .offset(offset)
+        ).tuples()
+    )
+
+
+def count_given_up() -> int:
+    """How many unprocessed reports were given up on."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(ReportJob)
+        .join(Report, Report.id == ReportJob.report_id)
+        .where(ReportJob.gave_up_at.is_not(None), Report.processed_at.is_(None))
+    )
+
+
+def reset_attempts(report_id: int) -> bool:
+    """Clear a given-up report's attempts so it can be enqueued again; False if it was not given
+    up on (or is processed). Flushes; the caller commits, then enqueues."""
+    job = db.session.get(ReportJob, report_id)
+    report = db.session.get(Report, report_id)
+    if job is None or job.gave_up_at is None or report is None or report.processed_at is not None:
+        return False
+    job.attempts = 0
+    job.gave_up_at = None
+    db.session.flush()
+    return True

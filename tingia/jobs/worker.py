@@ -1,35 +1,47 @@
 """The worker process: one app context for its whole life, an RQ worker that outlives Redis
-outages, and the periodic jobs, scheduled from the worker process itself.
+outages, and a thread that schedules the periodic jobs and says the process is alive.
 
 Periodic jobs are not stored in Redis ahead of time (a Redis restart without persistence would
 lose them): every worker runs a small loop that, each tick, claims each due job with a Redis key
 that expires after the job's interval (SET NX EX) and enqueues it. Whichever worker claims it
-enqueues it; if Redis restarts, the keys are gone and the jobs run again at once.
+enqueues it; if Redis restarts, the keys are gone and the jobs run again at once. The same loop
+refreshes the process's alive key, so a job whose worker was killed is redone within seconds
+(outbox.release_abandoned_jobs), not after the job's timeout.
+
+Jobs run in the worker process itself (RQ's SimpleWorker): forking a work horse per job cost
+more than grouping a text report. Job timeouts are still enforced (SIGALRM in this process).
+`WORKER_FORK = True` forks a work horse per job instead.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app
-from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
-from redis.exceptions import TimeoutError as RedisTimeoutError
-from rq import Worker
+from rq import SimpleWorker, Worker
+from rq.exceptions import StopRequested
 
 from tingia.extensions import db
 from tingia.jobs import tasks
-from tingia.jobs.queue import enqueue, get_queue, get_redis
+from tingia.jobs.queue import WORKER_NAME_PREFIX, alive_key, enqueue, get_queue, get_redis
 
 log = logging.getLogger(__name__)
 
 SCHEDULER_TICK_SECONDS = 5
-MAX_REDIS_WAIT_SECONDS = 30
+MAX_REDIS_WAIT_SECONDS = 10
+# This process's name; RQ worker objects are named after it plus a generation (a new RQ worker
+# is built after each Redis outage, and RQ refuses to reuse a name whose record may survive).
+PROCESS_NAME = f"{WORKER_NAME_PREFIX}{socket.gethostname()}.{os.getpid()}.{uuid.uuid4().hex[:6]}"
 
 
 @dataclass(frozen=True)
@@ -45,13 +57,36 @@ class PeriodicJob:
 PERIODIC_JOBS = (PeriodicJob("sweep", tasks.sweep, "SWEEP_INTERVAL_SECONDS"),)
 
 
-class TingiaWorker(Worker):
+class TingiaWorker(SimpleWorker):
+    """Runs each job in this process, with a fresh database session per job."""
+
+    def perform_job(self, job, queue):
+        try:
+            return super().perform_job(job, queue)
+        finally:
+            db.session.remove()
+
+
+class ForkingTingiaWorker(Worker):
     """A forking worker whose work horses never reuse the parent's database connections."""
 
     def main_work_horse(self, job, queue):  # runs in the forked child
         # Sockets inherited across fork() must not be shared with the parent; drop them unclosed.
         db.engine.dispose(close=False)
         return super().main_work_horse(job, queue)
+
+
+class RedisOutageFilter(logging.Filter):
+    """Drop RQ's own reports of a lost Redis: it logs one per retry (every few seconds of an
+    outage), and with a traceback; the worker logs each outage once itself."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], RedisError):
+            return False
+        message = str(record.msg)
+        return "could not connect to Redis" not in message and "Redis connection timeout" not in (
+            message
+        )
 
 
 def enqueue_due_periodic_jobs(now: float | None = None) -> list[str]:
@@ -68,13 +103,21 @@ def enqueue_due_periodic_jobs(now: float | None = None) -> list[str]:
     return enqueued
 
 
-class PeriodicScheduler(threading.Thread):
-    """The loop that enqueues periodic jobs, in a daemon thread of the worker's main process."""
+def keep_alive() -> None:
+    """Refresh this process's alive key (a started job of a process without one is abandoned)."""
+    ttl = int(current_app.config["WORKER_ALIVE_SECONDS"])
+    get_redis().set(alive_key(PROCESS_NAME), 1, ex=ttl)
 
-    def __init__(self, app: Flask, tick: float = SCHEDULER_TICK_SECONDS) -> None:
+
+class PeriodicScheduler(threading.Thread):
+    """The loop that keeps the process alive in Redis and enqueues periodic jobs, in a daemon
+    thread of the worker's main process. It logs once per Redis outage."""
+
+    def __init__(self, app: Flask, tick: float | None = None, periodic: bool = True) -> None:
         super().__init__(name="tingia-periodic", daemon=True)
         self.app = app
-        self.tick = tick
+        self.periodic = periodic
+        self.tick = tick or min(SCHEDULER_TICK_SECONDS, app.config["WORKER_ALIVE_SECONDS"] / 3)
         self.stopped = threading.Event()
 
     def run(self) -> None:
@@ -82,33 +125,33 @@ class PeriodicScheduler(threading.Thread):
         with self.app.app_context():
             while not self.stopped.is_set():
                 try:
-                    enqueue_due_periodic_jobs()
+                    keep_alive()
+                    if self.periodic:
+                        enqueue_due_periodic_jobs()
                     if redis_down:
-                        log.info("periodic jobs: Redis is back")
+                        log.info("Redis is reachable again")
                     redis_down = False
                 except RedisError as error:
                     if not redis_down:  # log once per outage
-                        log.warning("periodic jobs: Redis unreachable (%s); retrying", error)
+                        log.warning("Redis unreachable (%s); retrying", error)
                     redis_down = True
                 except Exception:  # noqa: BLE001  (the loop must outlive any one failure)
                     log.exception("periodic jobs: unexpected error")
                 self.stopped.wait(self.tick)
 
 
-def wait_for_redis(
-    should_stop: Callable[[], bool] = lambda: False, max_wait: float = MAX_REDIS_WAIT_SECONDS
-) -> bool:
+def wait_for_redis(stop: threading.Event, max_wait: float = MAX_REDIS_WAIT_SECONDS) -> bool:
     """Block until Redis answers (True) or a stop is requested (False), with back-off, logging
     once."""
     delay, logged = 0.5, False
-    while not should_stop():
+    while not stop.is_set():
         try:
             get_redis().ping()
         except RedisError as error:
             if not logged:
                 log.warning("Redis unreachable (%s); waiting for it", error)
                 logged = True
-            time.sleep(delay)
+            stop.wait(delay)
             delay = min(delay * 2, max_wait)
             continue
         if logged:
@@ -117,29 +160,54 @@ def wait_for_redis(
     return False
 
 
+def _catch_stop_signals(stop: threading.Event) -> None:
+    """Between RQ workers (RQ's handlers need Redis), SIGTERM and SIGINT just set `stop`."""
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+
+
+def _sweep_at_start() -> None:
+    """Enqueue anything accepted while Redis or the workers were down (an outage is logged: the
+    periodic sweep catches up)."""
+    try:
+        tasks.sweep_unprocessed(older_than_seconds=0)
+    except Exception as error:  # noqa: BLE001  (a database outage must not stop the worker)
+        log.warning("sweep at start failed (%s); the periodic sweep will retry", error)
+    finally:
+        db.session.remove()
+
+
 def run_worker(app: Flask, burst: bool = False) -> None:
     """Work the queue until stopped (or with `burst` until it is empty), outliving Redis outages."""
+    stop = threading.Event()
+    _catch_stop_signals(stop)
+    outage_filter = RedisOutageFilter()
+    for name in ("rq.worker", "rq.scheduler", "rq.queue"):
+        logging.getLogger(name).addFilter(outage_filter)
+    worker_class = ForkingTingiaWorker if app.config["WORKER_FORK"] else TingiaWorker
     with app.app_context():
-        wait_for_redis()
-        # Anything accepted while Redis or the workers were down is picked up now.
-        tasks.sweep_unprocessed(older_than_seconds=0)
-        db.session.remove()
-        scheduler = None
-        if not burst:
-            scheduler = PeriodicScheduler(app)
-            scheduler.start()
+        if not wait_for_redis(stop):
+            return
+        _sweep_at_start()
+        # A burst worker keeps itself alive too, but leaves periodic jobs to the others.
+        scheduler = PeriodicScheduler(app, periodic=not burst)
+        scheduler.start()
         try:
-            while True:
-                worker = TingiaWorker([get_queue()], connection=get_redis())
+            for generation in range(1, 1_000_000_000):
+                worker = worker_class(
+                    [get_queue()], connection=get_redis(), name=f"{PROCESS_NAME}.{generation}"
+                )
+                worker.max_connection_wait_time = MAX_REDIS_WAIT_SECONDS
                 try:
                     worker.work(burst=burst, with_scheduler=not burst, logging_level="INFO")
-                except (RedisConnectionError, RedisTimeoutError) as error:
+                except RedisError as error:
                     log.warning("worker lost Redis (%s)", error)
-                if burst or worker._stop_requested:
+                except StopRequested:
                     return
-                # A signal while waiting reaches the last worker's handlers: stop then.
-                if not wait_for_redis(should_stop=lambda w=worker: w._stop_requested):
+                _catch_stop_signals(stop)
+                if burst or worker._shutdown_requested_date is not None or stop.is_set():
+                    return
+                if not wait_for_redis(stop):
                     return
         finally:
-            if scheduler is not None:
-                scheduler.stopped.set()
+            scheduler.stopped.set()
