@@ -27,9 +27,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq import SimpleWorker, Worker
 from rq.exceptions import StopRequested
+from rq.scheduler import RQScheduler
 
 from tingia.extensions import db
 from tingia.jobs import tasks
@@ -103,6 +106,21 @@ def enqueue_due_periodic_jobs(now: float | None = None) -> list[str]:
     return enqueued
 
 
+def enqueue_due_retries(scheduler: RQScheduler) -> None:
+    """Move due retries (RQ's scheduled jobs) to the queue, if this process holds RQ's scheduler
+    lock (one process does it at a time; the lock lapses a minute after its holder dies).
+
+    RQ's own scheduler is a process of its own that dies with a traceback when Redis goes away;
+    done here, it shares this loop's handling of outages.
+    """
+    if scheduler.acquired_locks:
+        scheduler.heartbeat()  # refreshes the lock, or notices it was lost (Redis restarted)
+    if not scheduler.acquired_locks:
+        scheduler.acquire_locks()
+    if scheduler.acquired_locks:
+        scheduler.enqueue_scheduled_jobs()
+
+
 def keep_alive() -> None:
     """Refresh this process's alive key (a started job of a process without one is abandoned)."""
     ttl = int(current_app.config["WORKER_ALIVE_SECONDS"])
@@ -123,15 +141,19 @@ class PeriodicScheduler(threading.Thread):
     def run(self) -> None:
         redis_down = False
         with self.app.app_context():
+            retries = RQScheduler(
+                [get_queue().name], connection=get_redis(), interval=max(1, int(self.tick))
+            )
             while not self.stopped.is_set():
                 try:
                     keep_alive()
                     if self.periodic:
                         enqueue_due_periodic_jobs()
+                        enqueue_due_retries(retries)
                     if redis_down:
                         log.info("Redis is reachable again")
                     redis_down = False
-                except RedisError as error:
+                except (RedisConnectionError, RedisTimeoutError) as error:
                     if not redis_down:  # log once per outage
                         log.warning("Redis unreachable (%s); retrying", error)
                     redis_down = True
@@ -182,7 +204,7 @@ def run_worker(app: Flask, burst: bool = False) -> None:
     stop = threading.Event()
     _catch_stop_signals(stop)
     outage_filter = RedisOutageFilter()
-    for name in ("rq.worker", "rq.scheduler", "rq.queue"):
+    for name in ("rq.worker", "rq.queue"):
         logging.getLogger(name).addFilter(outage_filter)
     worker_class = ForkingTingiaWorker if app.config["WORKER_FORK"] else TingiaWorker
     with app.app_context():
@@ -199,7 +221,7 @@ def run_worker(app: Flask, burst: bool = False) -> None:
                 )
                 worker.max_connection_wait_time = MAX_REDIS_WAIT_SECONDS
                 try:
-                    worker.work(burst=burst, with_scheduler=not burst, logging_level="INFO")
+                    worker.work(burst=burst, logging_level="INFO")
                 except RedisError as error:
                     log.warning("worker lost Redis (%s)", error)
                 except StopRequested:

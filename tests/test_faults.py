@@ -1,0 +1,229 @@
+"""Faults with real processes: Redis stopped and started again under a running worker and during
+submissions, a worker started while Redis is down, workers (and work horses) SIGKILLed mid-job.
+
+Each test has its own redis-server (stopped and restarted at the same port; it comes back empty,
+as a restart without persistence does) and real `python -m workers` processes. Intervals are
+shortened so the tests take seconds; the bounds they check are computed from those settings.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+from rq.job import Job, JobStatus
+from sqlalchemy import func, select, text
+
+from tests.conftest import make_config
+from tests.processes import RedisServer, WorkerProcess, wait_until
+from tests.test_concurrency import worker_env
+from tingia.extensions import db as _db
+from tingia.jobs.outbox import process_job_id
+from tingia.jobs.queue import get_redis
+from tingia.matching import service as matching
+from tingia.models import GroupingLock, Report, ReportJob
+
+SWEEP_INTERVAL = 2
+SWEEP_AFTER = 1
+ALIVE = 3
+# A report lost with Redis is enqueued by the first sweep after it is SWEEP_AFTER old: within
+# SWEEP_AFTER + SWEEP_INTERVAL of Redis being back (the claim keys were lost with Redis, so the
+# first sweep comes at once), plus the worker's reconnection back-off and processing.
+RECOVERY_BOUND = SWEEP_AFTER + SWEEP_INTERVAL + 15
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path):
+    """A Redis this test may stop and start."""
+    server = RedisServer(tmp_path / "redis")
+    (tmp_path / "redis").mkdir()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def app_config(database_url: str, own_redis: RedisServer, tmp_path: Path) -> dict:
+    """The test app on the test's own Redis, with the sweep every SWEEP_INTERVAL seconds."""
+    return make_config(
+        database_url,
+        own_redis.url,
+        tmp_path / "uploads",
+        SWEEP_INTERVAL_SECONDS=SWEEP_INTERVAL,
+        SWEEP_AFTER_SECONDS=SWEEP_AFTER,
+        WORKER_ALIVE_SECONDS=ALIVE,
+    )
+
+
+def fault_env(app_config: dict, **extra: str) -> dict[str, str]:
+    """A worker's environment for these tests."""
+    return {
+        **worker_env(app_config),
+        "TINGIA_SWEEP_INTERVAL_SECONDS": str(SWEEP_INTERVAL),
+        "TINGIA_SWEEP_AFTER_SECONDS": str(SWEEP_AFTER),
+        "TINGIA_WORKER_ALIVE_SECONDS": str(ALIVE),
+        **extra,
+    }
+
+
+@pytest.fixture
+def start_worker(app_config: dict, tmp_path: Path):
+    """Start `python -m workers` processes; every one still running is stopped at the end."""
+    started: list[WorkerProcess] = []
+
+    def start(*args: str, **env: str) -> WorkerProcess:
+        log = tmp_path / f"worker-{len(started)}.log"
+        worker = WorkerProcess(fault_env(app_config, **env), log, *args)
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        if worker.alive():
+            worker.kill()
+
+
+def submit(client, n: int, tag: str) -> list[str]:
+    """Submit n reports through the API; each must be accepted (201). Returns tracking codes."""
+    codes = []
+    for i in range(n):
+        response = client.post(
+            "/api/v1/reports",
+            json={
+                "content": f"Tin đồn {tag} số {i}: nước máy ở phường {i} nhiễm độc, đừng dùng",
+                "platform": "facebook",
+                "province": "01",
+            },
+        )
+        assert response.status_code == 201, response.get_json()
+        codes.append(response.get_json()["tracking_code"])
+    return codes
+
+
+def unprocessed(codes: list[str]) -> int:
+    """How many of these reports are not processed yet (in a fresh transaction)."""
+    _db.session.rollback()
+    return _db.session.scalar(
+        select(func.count())
+        .select_from(Report)
+        .where(Report.tracking_code.in_(codes), Report.processed_at.is_(None))
+    )
+
+
+def wait_processed(codes: list[str], timeout: float) -> float:
+    """Wait until every report is processed; returns how long it took."""
+    start = time.monotonic()
+    wait_until(lambda: unprocessed(codes) == 0, timeout, f"{len(codes)} reports to be processed")
+    return time.monotonic() - start
+
+
+def redis_lines(log: str) -> list[str]:
+    """The worker's log lines about Redis being unreachable or lost."""
+    return [
+        line
+        for line in log.splitlines()
+        if re.search(r"Redis unreachable|lost Redis|could not connect to Redis", line)
+    ]
+
+
+def test_worker_started_while_redis_is_down_waits_then_works_and_outlives_an_outage(
+    client, own_redis, start_worker
+):
+    own_redis.stop()
+    waiting = submit(client, 3, "trong lúc Redis tắt")  # accepted: the database is the outbox
+    worker = start_worker()
+    time.sleep(6)  # several back-off rounds
+    assert worker.alive(), worker.log()
+    assert len(redis_lines(worker.log())) == 1, worker.log()  # logged once, not per retry
+    assert "Traceback" not in worker.log()
+
+    own_redis.start()
+    wait_processed(waiting, RECOVERY_BOUND)
+    after = submit(client, 2, "khi Redis đã chạy lại")
+    wait_processed(after, 10)
+
+    # Redis goes away while the worker runs, for several of RQ's retry rounds.
+    own_redis.stop()
+    during = submit(client, 3, "khi Redis mất lần hai")
+    time.sleep(6)
+    assert worker.alive(), worker.log()
+    own_redis.start()
+    took = wait_processed(during, RECOVERY_BOUND)
+    assert worker.alive()
+    # One line per outage from each of the worker's loops (RQ's own, per retry, are filtered).
+    assert 2 <= len(redis_lines(worker.log())) <= 3, worker.log()
+    assert "Traceback" not in worker.log()
+    assert worker.terminate() == 0
+    print(f"reports lost with Redis processed {took:.1f} s after it came back")
+
+
+def test_sweep_keeps_running_through_redis_restarts_without_a_worker_restart(
+    client, own_redis, start_worker
+):
+    worker = start_worker()
+    wait_until(lambda: worker.alive() and "Listening on" in worker.log(), 30, "the worker")
+    codes = submit(client, 5, "trước khi Redis khởi động lại")
+    wait_processed(codes, 15)
+
+    for outage in range(2):  # the sweep must keep running, outage after outage
+        own_redis.stop()
+        lost = submit(client, 8, f"khi Redis tắt lần {outage}")
+        own_redis.start()
+        during_recovery = submit(client, 4, f"ngay sau khi Redis chạy lại lần {outage}")
+        took = wait_processed(lost + during_recovery, RECOVERY_BOUND)
+        print(f"outage {outage}: every accepted report processed {took:.1f} s after restart")
+        codes += lost + during_recovery
+
+    # The sweep still runs every interval long after the last restart (the old self-rescheduling
+    # job ran twice, then never again).
+    redis = get_redis()
+    first = int(redis.get("tingia:periodic:sweep") or 0)
+    time.sleep(3 * SWEEP_INTERVAL + 1)
+    assert int(redis.get("tingia:periodic:sweep") or 0) > first
+    assert unprocessed(codes) == 0
+    assert worker.alive() and worker.processes() == [worker.pid]  # never restarted
+
+
+def hold_grouping(report: Report):
+    """Hold what grouping this report needs, in the test's transaction: a worker processing it
+    stays in the middle of its job until the test rolls back."""
+    matching.lock_for_grouping(matching.signals_for(report))
+
+
+@pytest.mark.parametrize("fork", [False, True], ids=["in-process", "forked-work-horse"])
+def test_a_job_whose_worker_was_killed_mid_job_is_redone_by_another_worker(
+    db, make, start_worker, fork
+):
+    report = make.report("Cảnh báo: nước máy ở quận 7 nhiễm độc, không được dùng để nấu ăn")
+    db.session.add(GroupingLock(id=matching.GROUPING_LOCK_ID))
+    db.session.commit()
+    job_id = process_job_id(report.id)
+    hold_grouping(report)
+    victim = start_worker(TINGIA_WORKER_FORK="true" if fork else "false")
+
+    def victim_is_mid_job() -> bool:
+        job = Job.fetch(job_id, connection=get_redis())
+        started = job.get_status() == JobStatus.STARTED
+        return started and len(victim.processes()) == (2 if fork else 1)
+
+    wait_until(victim_is_mid_job, 60, "the worker to start the job")
+    other = start_worker()
+    wait_until(lambda: "Listening on" in other.log(), 30, "the second worker")
+    victim.kill()
+    db.session.rollback()  # release what the killed job was waiting for
+    killed_at = time.monotonic()
+
+    # The other worker sees the killed one's alive key expire and redoes the job.
+    wait_until(lambda: unprocessed([report.tracking_code]) == 0, ALIVE + 2 * SWEEP_INTERVAL + 15,
+               "the killed job to be redone")  # fmt: skip
+    print(f"killed job redone {time.monotonic() - killed_at:.1f} s after the kill")
+    db.session.refresh(report)
+    assert report.case_id is not None
+    job = db.session.get(ReportJob, report.id)
+    # On SQLite the test held the only write lock: the killed attempt could not even be counted.
+    assert job.attempts == (2 if db.engine.dialect.name == "postgresql" else 1)
+    assert job.gave_up_at is None
+    assert other.alive() and "abandoned" in other.log()
+    assert db.session.scalar(text("SELECT 1")) == 1
