@@ -16,7 +16,7 @@ from datetime import timedelta
 from flask import current_app
 from redis.exceptions import RedisError
 from rq.job import Job, JobStatus
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import Select, exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
@@ -174,17 +174,13 @@ def record_failure(report_id: int, error: BaseException, last_try: bool) -> None
         log.error("report %s: given up (%s)", report_id, values["last_error"])
 
 
-def given_up_jobs(limit: int, offset: int = 0) -> list[tuple[ReportJob, Report]]:
-    """Reports given up on and still unprocessed, most recent first, with their job rows."""
-    return list(
-        db.session.execute(
-            select(ReportJob, Report)
-            .join(Report, Report.id == ReportJob.report_id)
-            .where(ReportJob.gave_up_at.is_not(None), Report.processed_at.is_(None))
-            .order_by(ReportJob.gave_up_at.desc(), ReportJob.report_id.desc())
-            .limit(limit)
-            .offset(offset)
-        ).tuples()
+def given_up_query() -> Select:
+    """Reports given up on and still unprocessed (their job rows), most recent first."""
+    return (
+        select(ReportJob)
+        .join(Report, Report.id == ReportJob.report_id)
+        .where(ReportJob.gave_up_at.is_not(None), Report.processed_at.is_(None))
+        .order_by(ReportJob.gave_up_at.desc(), ReportJob.report_id.desc())
     )
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tingia.database import utcnow
 from tingia.extensions import db
+from tingia.models.report import Report
 
 
 class ReportJob(db.Model):
@@ -28,3 +29,5 @@ class ReportJob(db.Model):
     last_error: Mapped[str | None] = mapped_column(String(300), default=None)
     failed_at: Mapped[datetime | None] = mapped_column(default=None)
     gave_up_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
+
+    report: Mapped[Report] = relationship(lazy="joined")
