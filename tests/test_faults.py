@@ -8,6 +8,7 @@ shortened so the tests take seconds; the bounds they check are computed from tho
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from pathlib import Path
@@ -17,8 +18,9 @@ from rq.job import Job, JobStatus
 from sqlalchemy import func, select, text
 
 from tests.conftest import make_config
-from tests.processes import RedisServer, WorkerProcess, wait_until
+from tests.processes import PostgresServer, RedisServer, WorkerProcess, wait_until
 from tests.test_concurrency import worker_env
+from tingia import create_app
 from tingia.extensions import db as _db
 from tingia.jobs.outbox import process_job_id
 from tingia.jobs.queue import get_redis
@@ -227,3 +229,72 @@ def test_a_job_whose_worker_was_killed_mid_job_is_redone_by_another_worker(
     assert job.gave_up_at is None
     assert other.alive() and "abandoned" in other.log()
     assert db.session.scalar(text("SELECT 1")) == 1
+
+
+ON_POSTGRESQL = (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgresql")
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="a PostgreSQL restart: the PostgreSQL pass only")
+def test_app_and_worker_recover_from_a_postgresql_restart(own_redis, tmp_path, start_worker):
+    from flask_migrate import upgrade
+
+    from tingia.centres.service import seed_provinces_and_centres
+
+    # A throwaway cluster: the suite's own is not restarted under the other tests.
+    cluster = PostgresServer(tmp_path / "pg")
+    assert cluster.available, "PostgreSQL server binaries not found"
+    cluster.init()
+    try:
+        config = make_config(
+            cluster.url, own_redis.url, tmp_path / "uploads",
+            SWEEP_INTERVAL_SECONDS=SWEEP_INTERVAL, SWEEP_AFTER_SECONDS=SWEEP_AFTER,
+            WORKER_ALIVE_SECONDS=ALIVE, JOB_RETRIES=2, JOB_RETRY_INTERVALS=[1, 2],
+        )  # fmt: skip
+        app = create_app(config)
+        with app.app_context():
+            upgrade()
+            seed_provinces_and_centres()
+            _db.session.commit()
+            client = app.test_client()
+            worker = start_worker(
+                DATABASE_URL=cluster.url,
+                TINGIA_JOB_RETRIES="2",
+                TINGIA_JOB_RETRY_INTERVALS="[1, 2]",
+            )
+            before = submit(client, 5, "trước khi PostgreSQL khởi động lại")
+            wait_processed(before, 30)
+
+            # A backlog is being worked when the database goes away (jobs in flight fail).
+            backlog = submit(client, 120, "đang xử lý khi PostgreSQL khởi động lại")
+            wait_until(lambda: unprocessed(backlog) < 110, 30, "the worker to be mid-backlog")
+            _db.session.remove()
+            cluster.stop("fast")  # every connection is cut, open transactions rolled back
+            down = client.get("/health")
+            refused = client.post("/api/v1/reports", json={"content": "x" * 20, "platform": "zalo",
+                                                           "province": "01"})  # fmt: skip
+            time.sleep(3)  # the worker's jobs fail meanwhile
+            cluster.start()
+
+            # The same app object (its pool held connections to the old server) and the same
+            # worker process carry on: no restart.
+            after = submit(client, 5, "sau khi PostgreSQL chạy lại")
+            took = wait_processed(backlog + after, 60)
+            health = client.get("/health").get_json()
+            jobs = _db.session.scalars(select(ReportJob)).all()
+            _db.session.remove()
+            _db.engine.dispose()
+    finally:
+        cluster.stop("immediate")
+    assert down.status_code == 503 and down.get_json()["status"] == "down"
+    assert refused.status_code == 503 and refused.headers["Retry-After"]
+    assert refused.get_json()["error"]["code"] == "unavailable"
+    assert health["status"] == "ok" and health["database"]["unprocessed_reports"] == 0
+    assert worker.alive() and worker.processes() == [worker.pid]
+    assert not [job for job in jobs if job.gave_up_at is not None]  # an outage gives up nothing
+    # The worker waited for the database instead of failing the queued jobs one after another.
+    failures = worker.log().count("exception raised while executing")
+    assert 1 <= failures <= 3, worker.log()
+    assert worker.log().count("database unreachable") <= failures
+    redone = [job for job in jobs if job.attempts > 1]
+    print(f"backlog done {took:.1f} s after the restart; {failures} jobs failed in flight and were"
+          f" retried; {len(redone)} counted a second attempt")  # fmt: skip

@@ -143,3 +143,7 @@ def _register_error_pages(app: Flask) -> None:
     from tingia.errors import register_error_handlers
 
     register_error_handlers(app)
+
+    from tingia.ops import outage
+
+    outage.init_app(app)

@@ -33,6 +33,8 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq import SimpleWorker, Worker
 from rq.exceptions import StopRequested
 from rq.scheduler import RQScheduler
+from sqlalchemy import text
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 
 from tingia.extensions import db
 from tingia.jobs import tasks
@@ -42,6 +44,8 @@ log = logging.getLogger(__name__)
 
 SCHEDULER_TICK_SECONDS = 5
 MAX_REDIS_WAIT_SECONDS = 10
+MAX_DATABASE_WAIT_SECONDS = 5
+DATABASE_OUTAGES = (OperationalError, InterfaceError, DisconnectionError)
 # This process's name; RQ worker objects are named after it plus a generation (a new RQ worker
 # is built after each Redis outage, and RQ refuses to reuse a name whose record may survive).
 PROCESS_NAME = f"{WORKER_NAME_PREFIX}{socket.gethostname()}.{os.getpid()}.{uuid.uuid4().hex[:6]}"
@@ -61,7 +65,25 @@ PERIODIC_JOBS = (PeriodicJob("sweep", tasks.sweep, "SWEEP_INTERVAL_SECONDS"),)
 
 
 class TingiaWorker(SimpleWorker):
-    """Runs each job in this process, with a fresh database session per job."""
+    """Runs each job in this process, with a fresh database session per job. After a job failed
+    because the database was unreachable, it waits for the database before the next job instead
+    of failing every queued job in turn."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.database_suspect = False
+        self.push_exc_handler(self._note_outage)
+
+    def _note_outage(self, job, exc_type, exc_value, traceback) -> bool:
+        if isinstance(exc_value, DATABASE_OUTAGES):
+            self.database_suspect = True
+        return True  # go on with RQ's own handling (failure, retry)
+
+    def execute_job(self, job, queue):
+        if self.database_suspect:
+            wait_for_database()
+            self.database_suspect = False
+        return super().execute_job(job, queue)
 
     def perform_job(self, job, queue):
         try:
@@ -160,6 +182,26 @@ class PeriodicScheduler(threading.Thread):
                 except Exception:  # noqa: BLE001  (the loop must outlive any one failure)
                     log.exception("periodic jobs: unexpected error")
                 self.stopped.wait(self.tick)
+
+
+def wait_for_database(max_wait: float = MAX_DATABASE_WAIT_SECONDS) -> None:
+    """Block until the database answers, with back-off, logging once."""
+    delay, logged = 0.25, False
+    while True:
+        try:
+            db.session.execute(text("SELECT 1"))
+            db.session.rollback()
+        except DATABASE_OUTAGES as error:
+            db.session.rollback()
+            if not logged:
+                log.warning("database unreachable (%s); waiting for it", type(error).__name__)
+                logged = True
+            time.sleep(delay)
+            delay = min(delay * 2, max_wait)
+            continue
+        if logged:
+            log.info("database is reachable again")
+        return
 
 
 def wait_for_redis(stop: threading.Event, max_wait: float = MAX_REDIS_WAIT_SECONDS) -> bool:
