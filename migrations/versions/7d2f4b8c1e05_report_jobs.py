@@ -1,4 +1,4 @@
-"""report_jobs: processing attempts per report, the last error, and giving up
+"""report_jobs: failed processing per report: attempts, the last error, giving up
 
 Revision ID: 7d2f4b8c1e05
 Revises: 3c5e1a7d9b20
@@ -19,7 +19,6 @@ def upgrade():
         "report_jobs",
         sa.Column("report_id", sa.Integer(), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("last_started_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_error", sa.String(length=300), nullable=True),
         sa.Column("failed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("gave_up_at", sa.DateTime(timezone=True), nullable=True),

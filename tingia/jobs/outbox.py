@@ -3,20 +3,21 @@ at that moment, or a worker dies mid-job, the report stays unprocessed in the da
 sweep finds it and enqueues it again. Jobs are idempotent, so a report enqueued twice is
 processed once.
 
-Each attempt is counted in `report_jobs` when a worker starts it; a report that failed for good
-(its retries spent on an error that is not an outage) or was started too many times is given up
-on: the sweep skips it and admins see it, and can requeue it.
+Each attempt is counted when a worker starts it; failures are noted in `report_jobs`. A report that
+failed for good (its retries spent on an error that is not an outage) or was started too many
+times is given up on: the sweep skips it and admins see it, and can requeue it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from datetime import timedelta
 
 from flask import current_app
 from redis.exceptions import RedisError
 from rq.job import Job, JobStatus
-from sqlalchemy import Select, exists, func, select, update
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
@@ -106,44 +107,48 @@ def unprocessed_report_ids(older_than_seconds: int) -> list[int]:
     )
 
 
-def _upsert(report_id: int, **increments: object):
-    """INSERT ... ON CONFLICT DO UPDATE for a report's row (SQLite and PostgreSQL)."""
+ATTEMPTS_KEY = "tingia:attempts:{}"
+ATTEMPTS_TTL_SECONDS = 7 * 24 * 3600
+
+
+def attempts_of(report_id: int) -> int:
+    """How many times a worker started processing this report (since Redis last started)."""
+    return int(get_redis().get(ATTEMPTS_KEY.format(report_id)) or 0)
+
+
+def _upsert_job(report_id: int, values: dict) -> None:
+    """Insert or update the report's `report_jobs` row (SQLite and PostgreSQL)."""
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    return insert(ReportJob).values(report_id=report_id, **increments)
+    statement = insert(ReportJob).values(report_id=report_id, **values)
+    db.session.execute(
+        statement.on_conflict_do_update(index_elements=[ReportJob.report_id], set_=values)
+    )
 
 
 def begin_attempt(report_id: int) -> bool:
-    """Count an attempt at processing the report (committed at once, so a killed worker's attempt
-    counts); False, and nothing counted, if there is nothing to do (processed, missing, given up).
+    """Count an attempt at processing the report; False past JOB_MAX_ATTEMPTS, when the report
+    is given up on instead (committed).
 
-    Past JOB_MAX_ATTEMPTS the report is given up on instead.
+    The count is a Redis counter, bumped before the work starts, so an attempt whose worker was
+    killed counts too: a report that crashes its worker every time stops. (It costs one Redis
+    round trip per job instead of a database transaction; a Redis restart resets the counts.)
     """
-    row = db.session.execute(
-        select(Report.processed_at, ReportJob.gave_up_at, ReportJob.attempts)
-        .outerjoin(ReportJob, ReportJob.report_id == Report.id)
-        .where(Report.id == report_id)
-    ).first()
-    if row is None or row.processed_at is not None or row.gave_up_at is not None:
-        db.session.rollback()
-        return False
+    key = ATTEMPTS_KEY.format(report_id)
+    try:
+        with get_redis().pipeline() as pipeline:
+            pipeline.incr(key)
+            pipeline.expire(key, ATTEMPTS_TTL_SECONDS)
+            attempts, _ = pipeline.execute()
+    except RedisError as error:
+        log.warning("report %s: attempt not counted (%s)", report_id, error)
+        return True
+    if attempts <= current_app.config["JOB_MAX_ATTEMPTS"]:
+        return True
     now = utcnow()
-    statement = _upsert(report_id, attempts=1, last_started_at=now)
-    db.session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[ReportJob.report_id],
-            set_={"attempts": ReportJob.attempts + 1, "last_started_at": now},
-        )
-    )
-    attempts = (row.attempts or 0) + 1
-    if attempts > current_app.config["JOB_MAX_ATTEMPTS"]:
-        db.session.execute(
-            update(ReportJob).where(ReportJob.report_id == report_id).values(gave_up_at=now)
-        )
-        db.session.commit()
-        log.error("report %s: given up after %d attempts", report_id, attempts - 1)
-        return False
+    _upsert_job(report_id, {"attempts": attempts - 1, "gave_up_at": now, "failed_at": now})
     db.session.commit()
-    return True
+    log.error("report %s: given up after %d attempts", report_id, attempts - 1)
+    return False
 
 
 def describe_error(error: BaseException) -> str:
@@ -158,13 +163,13 @@ def record_failure(report_id: int, error: BaseException, last_try: bool) -> None
     """Note a failed attempt (committed); on the last try of an error that is not an outage, give
     up. A database that cannot be written is logged: the sweep tries again later."""
     now = utcnow()
-    values = {"last_error": describe_error(error), "failed_at": now}
+    values: dict = {"last_error": describe_error(error), "failed_at": now}
     if last_try and not isinstance(error, OUTAGES):
         values["gave_up_at"] = now
+    with contextlib.suppress(RedisError):
+        values["attempts"] = attempts_of(report_id)
     try:
-        db.session.execute(
-            update(ReportJob).where(ReportJob.report_id == report_id).values(**values)
-        )
+        _upsert_job(report_id, values)
         db.session.commit()
     except DBAPIError as db_error:
         db.session.rollback()
@@ -204,4 +209,8 @@ def reset_attempts(report_id: int) -> bool:
     job.attempts = 0
     job.gave_up_at = None
     db.session.flush()
+    try:
+        get_redis().delete(ATTEMPTS_KEY.format(report_id))
+    except RedisError as error:
+        log.warning("report %s: attempt count not reset (%s)", report_id, error)
     return True

@@ -114,6 +114,32 @@ class RedisOutageFilter(logging.Filter):
         )
 
 
+class RedisOutage:
+    """Whether this process currently finds Redis down, shared by its loops so that each outage
+    is logged once (and its end once), whichever loop notices first."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.down = False
+
+    def noticed(self, error: Exception) -> None:
+        """Redis failed: log it if it was thought up."""
+        with self._lock:
+            if not self.down:
+                log.warning("Redis unreachable (%s); waiting for it", error)
+            self.down = True
+
+    def over(self) -> None:
+        """Redis answered: log it if it was thought down."""
+        with self._lock:
+            if self.down:
+                log.info("Redis is reachable again")
+            self.down = False
+
+
+REDIS_OUTAGE = RedisOutage()
+
+
 def enqueue_due_periodic_jobs(now: float | None = None) -> list[str]:
     """Enqueue each periodic job no worker has claimed in its interval; returns their names."""
     redis = get_redis()
@@ -151,7 +177,7 @@ def keep_alive() -> None:
 
 class PeriodicScheduler(threading.Thread):
     """The loop that keeps the process alive in Redis and enqueues periodic jobs, in a daemon
-    thread of the worker's main process. It logs once per Redis outage."""
+    thread of the worker's main process."""
 
     def __init__(self, app: Flask, tick: float | None = None, periodic: bool = True) -> None:
         super().__init__(name="tingia-periodic", daemon=True)
@@ -161,7 +187,6 @@ class PeriodicScheduler(threading.Thread):
         self.stopped = threading.Event()
 
     def run(self) -> None:
-        redis_down = False
         with self.app.app_context():
             retries = RQScheduler(
                 [get_queue().name], connection=get_redis(), interval=max(1, int(self.tick))
@@ -172,13 +197,9 @@ class PeriodicScheduler(threading.Thread):
                     if self.periodic:
                         enqueue_due_periodic_jobs()
                         enqueue_due_retries(retries)
-                    if redis_down:
-                        log.info("Redis is reachable again")
-                    redis_down = False
+                    REDIS_OUTAGE.over()
                 except (RedisConnectionError, RedisTimeoutError) as error:
-                    if not redis_down:  # log once per outage
-                        log.warning("Redis unreachable (%s); retrying", error)
-                    redis_down = True
+                    REDIS_OUTAGE.noticed(error)
                 except Exception:  # noqa: BLE001  (the loop must outlive any one failure)
                     log.exception("periodic jobs: unexpected error")
                 self.stopped.wait(self.tick)
@@ -205,21 +226,18 @@ def wait_for_database(max_wait: float = MAX_DATABASE_WAIT_SECONDS) -> None:
 
 
 def wait_for_redis(stop: threading.Event, max_wait: float = MAX_REDIS_WAIT_SECONDS) -> bool:
-    """Block until Redis answers (True) or a stop is requested (False), with back-off, logging
-    once."""
-    delay, logged = 0.5, False
+    """Block until Redis answers (True) or a stop is requested (False), with back-off; the
+    outage is logged once."""
+    delay = 0.5
     while not stop.is_set():
         try:
             get_redis().ping()
         except RedisError as error:
-            if not logged:
-                log.warning("Redis unreachable (%s); waiting for it", error)
-                logged = True
+            REDIS_OUTAGE.noticed(error)
             stop.wait(delay)
             delay = min(delay * 2, max_wait)
             continue
-        if logged:
-            log.info("Redis is reachable again")
+        REDIS_OUTAGE.over()
         return True
     return False
 
@@ -265,7 +283,7 @@ def run_worker(app: Flask, burst: bool = False) -> None:
                 try:
                     worker.work(burst=burst, logging_level="INFO")
                 except RedisError as error:
-                    log.warning("worker lost Redis (%s)", error)
+                    REDIS_OUTAGE.noticed(error)
                 except StopRequested:
                     return
                 _catch_stop_signals(stop)

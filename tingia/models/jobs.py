@@ -7,15 +7,14 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tingia.database import utcnow
 from tingia.extensions import db
 from tingia.models.report import Report
 
 
 class ReportJob(db.Model):
-    """Processing attempts of one report, counted when a worker starts one (so an attempt whose
-    worker was killed counts too). A report given up on is left alone by the sweep and listed for
-    admins, who can requeue it.
+    """A report whose processing failed: attempts so far (counted in Redis when a worker starts
+    one, jobs/outbox.py), the last error, and whether it was given up on. A report given up on is
+    left alone by the sweep and listed for admins, who can requeue it.
 
     `last_error` holds the exception's type and first line only: never its arguments, which can
     carry a reporter's data.
@@ -25,7 +24,6 @@ class ReportJob(db.Model):
 
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), primary_key=True)
     attempts: Mapped[int] = mapped_column(default=0)
-    last_started_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_error: Mapped[str | None] = mapped_column(String(300), default=None)
     failed_at: Mapped[datetime | None] = mapped_column(default=None)
     gave_up_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
