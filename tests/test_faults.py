@@ -23,7 +23,7 @@ from tests.test_concurrency import worker_env
 from tingia import create_app
 from tingia.extensions import db as _db
 from tingia.jobs.outbox import attempts_of, process_job_id
-from tingia.jobs.queue import get_redis
+from tingia.jobs.queue import get_queue, get_redis
 from tingia.matching import service as matching
 from tingia.models import GroupingLock, Report, ReportJob
 
@@ -292,8 +292,40 @@ def test_app_and_worker_recover_from_a_postgresql_restart(own_redis, tmp_path, s
     assert worker.alive() and worker.processes() == [worker.pid]
     assert not [job for job in jobs if job.gave_up_at is not None]  # an outage gives up nothing
     # The worker waited for the database instead of failing the queued jobs one after another.
-    failures = worker.log().count("exception raised while executing")
+    failures = worker.log().count("exception raised while executing") + worker.log().count(
+        "batched job"
+    )
     assert 1 <= failures <= 3, worker.log()
-    assert worker.log().count("database unreachable") <= failures
+    assert worker.log().count("database unreachable") == 1
     print(f"backlog done {took:.1f} s after the restart; {failures} jobs failed in flight and"
           " were retried")  # fmt: skip
+
+
+def test_report_jobs_a_killed_worker_had_taken_in_a_batch_are_redone(db, make, start_worker):
+    from tests.test_concurrency import near_duplicate
+
+    reports = [make.report(near_duplicate(i)) for i in range(40)]
+    db.session.commit()  # queues the 40 jobs
+    victim = start_worker()
+    wait_until(lambda: unprocessed([reports[0].tracking_code]) == 0, 60, "the first report")
+    victim_name = Job.fetch(process_job_id(reports[0].id), connection=get_redis()).worker_name
+
+    def batch_claimed() -> list[str]:
+        jobs = Job.fetch_many([process_job_id(r.id) for r in reports[1:]], connection=get_redis())
+        return [j.id for j in jobs if j.worker_name == victim_name and j.get_status() == "started"]
+
+    wait_until(batch_claimed, 30, "the worker to take a batch", step=0.01)
+    hold_grouping(reports[-1])  # they are near-duplicates: one report's locks hold them all
+    taken = batch_claimed()
+    assert len(taken) > 1, "the batch finished before the test could hold it"
+    assert not get_redis().zrange(get_queue().started_job_registry.key, 0, -1)  # in no registry
+    victim.kill()
+    db.session.rollback()
+    killed_at = time.monotonic()
+
+    start_worker()
+    codes = [report.tracking_code for report in reports]
+    wait_processed(codes, ALIVE + 2 * SWEEP_INTERVAL + 30)
+    print(f"{len(taken)} batched jobs of a killed worker redone {time.monotonic() - killed_at:.1f}"
+          " s after the kill")  # fmt: skip
+    assert len({report.case_id for report in reports}) == 1

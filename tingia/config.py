@@ -57,6 +57,9 @@ class DefaultConfig:
     WORKER_ALIVE_SECONDS = 15
     # Fork a work horse per job (isolation) instead of running jobs in the worker process (speed).
     WORKER_FORK = False
+    # A worker takes this many queued report jobs at once after each one (tingia/jobs/worker.py);
+    # 1 turns batching off.
+    JOB_BATCH_SIZE = 20
 
     # Matching (see tingia/matching/scoring.py for how the defaults were chosen).
     MATCH_AUTO_THRESHOLD: float | None = None

@@ -41,18 +41,34 @@ def process_job_id(report_id: int) -> str:
 
 
 def pending_job_ids(job_ids: list[str]) -> set[str]:
-    """The ids among these of jobs queued, running or scheduled in Redis (one round trip)."""
+    """The ids among these of jobs queued, running or scheduled in Redis (two round trips).
+
+    A job marked started by a Tingia worker process whose alive key has expired is not pending:
+    that worker was killed (a job it had taken in a batch is in no RQ registry).
+    """
     redis = get_redis()
     with redis.pipeline(transaction=False) as pipeline:
         for job_id in job_ids:
-            pipeline.hget(Job.key_for(job_id), "status")
-        statuses = pipeline.execute()
-    pending = {str(status.value) for status in PENDING_STATUSES}
-    return {
-        job_id
-        for job_id, status in zip(job_ids, statuses, strict=True)
-        if status is not None and status.decode() in pending
-    }
+            pipeline.hmget(Job.key_for(job_id), "status", "worker_name")
+        rows = pipeline.execute()
+    pending_statuses = {str(status.value) for status in PENDING_STATUSES}
+    pending, started_by = set(), {}
+    for job_id, (status, worker_name) in zip(job_ids, rows, strict=True):
+        if status is None or status.decode() not in pending_statuses:
+            continue
+        process = process_name_of(worker_name.decode()) if worker_name else None
+        if status.decode() == JobStatus.STARTED and process is not None:
+            started_by[job_id] = process
+        else:
+            pending.add(job_id)
+    processes = sorted(set(started_by.values()))
+    if processes:
+        with redis.pipeline(transaction=False) as pipeline:
+            for process in processes:
+                pipeline.exists(alive_key(process))
+            alive = {p for p, up in zip(processes, pipeline.execute(), strict=True) if up}
+        pending.update(job_id for job_id, process in started_by.items() if process in alive)
+    return pending
 
 
 def is_pending(job_id: str) -> bool:

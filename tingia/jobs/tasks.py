@@ -36,8 +36,11 @@ def _last_try() -> bool:
     return job is None or not job.retries_left
 
 
-def process_report(report_id: int) -> dict[str, Any]:
-    """Fingerprint a report and group it into a case (each attempt is counted first)."""
+def process_report(report_id: int, retried_later: bool = False) -> dict[str, Any]:
+    """Fingerprint a report and group it into a case (each attempt is counted first).
+
+    `retried_later`: a failure is not this job's last try (a worker's batch requeues it).
+    """
     try:
         if not begin_attempt(report_id):
             return {"report_id": report_id, "outcome": "skipped"}
@@ -45,7 +48,7 @@ def process_report(report_id: int) -> dict[str, Any]:
         db.session.commit()
     except Exception as error:
         db.session.rollback()
-        record_failure(report_id, error, last_try=_last_try())
+        record_failure(report_id, error, last_try=not retried_later and _last_try())
         raise
     log.info("report %s: %s", report_id, outcome)
     return outcome

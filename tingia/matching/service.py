@@ -14,6 +14,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import Select, bindparam, literal, select, text, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from tingia import storage
 from tingia.cases.history import record
@@ -378,8 +379,11 @@ def _bridge(case: Case, others: list[CaseMatch], auto: float) -> list[int]:
     return merged
 
 
-def _locked_case_matches(signals: ReportSignals, report_id: int) -> list[CaseMatch]:
-    """`case_matches`, with the candidate cases' rows locked and still open when returned."""
+def _locked_case_matches(
+    signals: ReportSignals, report_id: int
+) -> tuple[list[CaseMatch], dict[int, Case]]:
+    """`case_matches`, with the candidate cases' rows locked and still open when returned (and
+    the cases themselves: the session only keeps weak references)."""
     while True:
         matches = case_matches(signals, report_id)
         locked = lock_cases([match.case_id for match in matches])
@@ -387,7 +391,7 @@ def _locked_case_matches(signals: ReportSignals, report_id: int) -> list[CaseMat
             match.case_id in locked and locked[match.case_id].status != CaseStatus.CLOSED
             for match in matches
         ):
-            return matches
+            return matches, locked
 
 
 def _link_elsewhere(case: Case, elsewhere: list[CaseMatch], suggest: float) -> list[int]:
@@ -406,7 +410,8 @@ def _link_elsewhere(case: Case, elsewhere: list[CaseMatch], suggest: float) -> l
 
 def process_report(report_id: int) -> dict[str, Any]:
     """Fingerprint and group one report; running it again for the same report changes nothing."""
-    report = db.session.get(Report, report_id)
+    # One round trip for the report and its images (each statement is one on a busy machine).
+    report = db.session.get(Report, report_id, options=[joinedload(Report.attachments)])
     if report is None:
         return {"report_id": report_id, "outcome": "missing"}
     if report.processed_at is not None:
@@ -415,24 +420,24 @@ def process_report(report_id: int) -> dict[str, Any]:
     # The slow part (OCR, hashing) happens before the lock, so workers only queue for the decision.
     fingerprint_attachments(report)
     signals = signals_for(report)
-    report.normalised_text = signals.text
-    report.normalised_ocr_text = signals.ocr_text
-    report.claim_terms = "|".join(sorted(signals.claims))
 
     lock_for_grouping(signals)
     db.session.refresh(report)
     if report.processed_at is not None:  # another worker got here first
         return {"report_id": report_id, "outcome": "already_processed", "case_id": report.case_id}
+    report.normalised_text = signals.text
+    report.normalised_ocr_text = signals.ocr_text
+    report.claim_terms = "|".join(sorted(signals.claims))
 
     auto, suggest = thresholds()
-    matches = _locked_case_matches(signals, report.id)
+    matches, locked = _locked_case_matches(signals, report.id)
     # A report is grouped only within the centre it was routed to; another centre's case that
     # matches is linked, never joined, bridged or suggested (its reporters are not ours to see).
     own = [item for item in matches if item.centre_id == report.centre_id]
     elsewhere = [item for item in matches if item.centre_id != report.centre_id]
     match = own[0] if own else None
     decision = decide(match.score.score, auto, suggest, match.score.basis) if match else "new"
-    case = db.session.get(Case, match.case_id) if decision == "attach" else open_case_for(report)
+    case = locked[match.case_id] if decision == "attach" else open_case_for(report)
     add_report(report, case)
     bridged = _bridge(case, own[1:], auto) if decision == "attach" else []
     if decision == "suggest":
