@@ -1,7 +1,7 @@
 """Grouping throughput of real worker processes on a backlog of text reports (no OCR).
 
 Usage: python -m bench.grouping --database-url postgresql+psycopg://... --redis-url redis://...
-           [--reports 3000] [--workers 1,2,4] [--worker-cwd DIR]
+           [--reports 3000] [--workers 1,2,4] [--worker-cwd DIR] [--burst]
 
 For each worker count: the scratch database's tables are dropped and rebuilt, a backlog of short
 text reports is accepted (VFND stories, read at run time from ../shared/data, each with its
@@ -10,7 +10,8 @@ reports join a case), that many `python -m workers` processes are started and le
 then every job is queued at once and the clock runs until the last report is processed.
 Prints one line per count, with the machine's load average (the machine is shared).
 
---worker-cwd runs the workers of another checkout (for example the main branch, to measure
+--burst queues the backlog first and then starts `python -m workers --burst` (their start-up
+counts). --worker-cwd runs the workers of another checkout (for example the main branch, to measure
 before a change) against the same database and queue.
 """
 
@@ -118,21 +119,17 @@ def measure(app, args, n_workers: int, texts: list[str]) -> dict:
         "PYTHONPATH": str(args.worker_cwd),
     }
     logs = open(os.devnull, "wb")  # noqa: SIM115  (closed below)
-    workers = [
-        subprocess.Popen([sys.executable, "-m", "workers"], cwd=args.worker_cwd, env=env,
-                         stdout=logs, stderr=subprocess.STDOUT, start_new_session=True)
-        for _ in range(n_workers)
-    ]  # fmt: skip
     queue = Queue(QUEUE, connection=redis)
-    try:
-        deadline = time.monotonic() + 120
-        while len(Worker.all(queue=queue)) < n_workers:
-            if time.monotonic() > deadline:
-                raise SystemExit("the workers did not start")
-            time.sleep(0.1)
-        time.sleep(1.0)  # let their start-up sweeps (of an empty backlog... nothing) settle
-        load_before = os.getloadavg()
-        start = time.monotonic()
+
+    def start_workers() -> list[subprocess.Popen]:
+        command = [sys.executable, "-m", "workers", *(["--burst"] if args.burst else [])]
+        return [
+            subprocess.Popen(command, cwd=args.worker_cwd, env=env, stdout=logs,
+                             stderr=subprocess.STDOUT, start_new_session=True)
+            for _ in range(n_workers)
+        ]  # fmt: skip
+
+    def enqueue_all() -> None:
         with redis.pipeline() as pipeline:
             jobs = [
                 Queue.prepare_data(process_report, (report_id,), job_id=process_job_id(report_id),
@@ -141,6 +138,25 @@ def measure(app, args, n_workers: int, texts: list[str]) -> dict:
             ]  # fmt: skip
             queue.enqueue_many(jobs, pipeline=pipeline)
             pipeline.execute()
+
+    workers: list[subprocess.Popen] = []
+    try:
+        if args.burst:  # the backlog is queued, then burst workers start (start-up included)
+            enqueue_all()
+            load_before = os.getloadavg()
+            start = time.monotonic()
+            workers = start_workers()
+        else:  # the workers are listening, then the backlog is queued at once
+            workers = start_workers()
+            deadline = time.monotonic() + 120
+            while len(Worker.all(queue=queue)) < n_workers:
+                if time.monotonic() > deadline:
+                    raise SystemExit("the workers did not start")
+                time.sleep(0.1)
+            time.sleep(1.0)
+            load_before = os.getloadavg()
+            start = time.monotonic()
+            enqueue_all()
         while (left := unprocessed(app)) > 0:
             if time.monotonic() - start > args.timeout:
                 raise SystemExit(f"timed out with {left} reports unprocessed")
@@ -161,6 +177,7 @@ def measure(app, args, n_workers: int, texts: list[str]) -> dict:
         db.session.remove()
     return {
         "workers": n_workers,
+        "mode": "burst" if args.burst else "listening",
         "reports": len(ids),
         "seconds": round(seconds, 2),
         "reports_per_s": round(len(ids) / seconds, 1),
@@ -180,6 +197,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--articles", type=Path, default=DEFAULT_ARTICLES)
     parser.add_argument("--worker-cwd", type=Path, default=ROOT)
     parser.add_argument("--timeout", type=float, default=900)
+    parser.add_argument("--burst", action="store_true", help="queue first, then burst workers")
     args = parser.parse_args(argv)
 
     from tingia import create_app
