@@ -157,11 +157,11 @@ def measure(app, args, n_workers: int, texts: list[str]) -> dict:
             load_before = os.getloadavg()
             start = time.monotonic()
             enqueue_all()
-        while (left := unprocessed(app)) > 0:
-            if time.monotonic() - start > args.timeout:
-                raise SystemExit(f"timed out with {left} reports unprocessed")
+        left = unprocessed(app)
+        while left > 0 and time.monotonic() - start < args.timeout:
             time.sleep(0.05)
-        seconds = time.monotonic() - start
+            left = unprocessed(app)
+        seconds = time.monotonic() - start  # past --timeout: the rate of what was done
         load_after = os.getloadavg()
     finally:
         for worker in workers:
@@ -175,12 +175,14 @@ def measure(app, args, n_workers: int, texts: list[str]) -> dict:
     with app.app_context():
         cases = db.session.scalar(select(func.count(Case.id)))
         db.session.remove()
+    done = len(ids) - left
     return {
         "workers": n_workers,
         "mode": "burst" if args.burst else "listening",
         "reports": len(ids),
+        "processed": done,
         "seconds": round(seconds, 2),
-        "reports_per_s": round(len(ids) / seconds, 1),
+        "reports_per_s": round(done / seconds, 1),
         "cases": cases,
         "load_before": f"{load_before[0]:.2f}",
         "load_after": f"{load_after[0]:.2f}",
