@@ -13,9 +13,11 @@ crash without persistence) and one worker is SIGKILLed mid-job (a replacement st
 supervisor would start one). After locust stops, the script waits for every accepted report to
 be processed, then prints locust's figures and the counts.
 
-Rate limits stay on (Flask-Limiter on Redis), with the per-address report limit raised for the
-run, since every simulated citizen comes from 127.0.0.1: TINGIA_RATELIMIT_REPORTS="1000000 per
-minute". Cookies are sent over plain HTTP (TINGIA_SESSION_COOKIE_SECURE=false) for the staff login.
+Rate limits stay on (Flask-Limiter on Redis), with the per-address limits raised for the run,
+since every simulated citizen comes from 127.0.0.1: TINGIA_RATELIMIT_REPORTS and
+TINGIA_RATELIMIT_TRACKING="1000000 per minute" (the staff login keeps its 10 per minute: two
+verifiers sign in once). Cookies are sent over plain HTTP (TINGIA_SESSION_COOKIE_SECURE=false)
+for the staff login.
 """
 
 from __future__ import annotations
@@ -129,6 +131,33 @@ def kill_session(process: subprocess.Popen) -> None:
     process.wait(10)
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds used so far by these processes and their children (live ones)."""
+    import psutil
+
+    total = 0.0
+    for pid in pids:
+        try:
+            parent = psutil.Process(pid)
+            for process in [parent, *parent.children(recursive=True)]:
+                times = process.cpu_times()
+                total += times.user + times.system
+        except psutil.NoSuchProcess:
+            continue
+    return total
+
+
+def postmaster_pid(database_url: str) -> int | None:
+    """The PostgreSQL server's pid when it runs on this machine (found by its listening port)."""
+    import psutil
+
+    port = int(database_url.rsplit(":", 1)[-1].split("/")[0])
+    for conn in psutil.net_connections(kind="tcp"):
+        if conn.status == "LISTEN" and conn.laddr.port == port and conn.pid:
+            return conn.pid
+    return None
+
+
 def load_line() -> str:
     """The machine's load averages (it is shared)."""
     return "load=" + "/".join(f"{x:.2f}" for x in os.getloadavg())
@@ -162,6 +191,7 @@ def main(argv: list[str] | None = None) -> None:
         "TINGIA_ENV": "production",
         "TINGIA_UPLOAD_DIR": str(scratch / "uploads"),
         "TINGIA_RATELIMIT_REPORTS": "1000000 per minute",
+        "TINGIA_RATELIMIT_TRACKING": "1000000 per minute",
         "TINGIA_SESSION_COOKIE_SECURE": "false",
         "TINGIA_MATCH_OCR_ENABLED": "false",
         "TINGIA_SWEEP_AFTER_SECONDS": "10",
@@ -187,6 +217,12 @@ def main(argv: list[str] | None = None) -> None:
         }
         csv_prefix = scratch / "locust"
         print(f"start {load_line()}", flush=True)
+        pg_pid = postmaster_pid(args.database_url)
+        groups = {"web": [gunicorn.pid]}
+        if pg_pid:
+            groups["postgres"] = [pg_pid]
+        cpu_before = {name: cpu_seconds(pids) for name, pids in groups.items()}
+        cpu_before["workers"] = cpu_seconds([w.pid for w in workers])
         locust = subprocess.Popen(
             [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"),
              "--headless", "-u", str(users), "-r", str(users), "-t", f"{args.duration}s",
@@ -216,6 +252,7 @@ def main(argv: list[str] | None = None) -> None:
             events.append(f"t={args.duration * 0.55 + 8:.0f}s replacement worker started")
         locust.wait(args.duration + 60)
         reader.join(10)
+        cpu_after = {name: cpu_seconds(pids) for name, pids in groups.items()}
         print(f"locust done {load_line()}", flush=True)
         stopped_at = time.monotonic()
         deadline = stopped_at + args.drain_timeout
@@ -225,6 +262,7 @@ def main(argv: list[str] | None = None) -> None:
                 break
             time.sleep(1)
         drained = time.monotonic() - stopped_at
+        cpu_workers = cpu_seconds([w.pid for w in workers]) - cpu_before["workers"]
     finally:
         for worker in workers:
             worker.send_signal(signal.SIGTERM)
@@ -252,6 +290,14 @@ def main(argv: list[str] | None = None) -> None:
         f"submissions_per_s={float(submissions['Requests/s']):.1f} "
         f"submissions={submissions['Request Count']} failures={submissions['Failure Count']} "
         f"p50_ms={submissions['50%']} p95_ms={submissions['95%']} p99_ms={submissions['99%']}"
+    )
+    requests = sum(int(row["Request Count"]) for row in rows if row["Name"] == "Aggregated")
+    web = cpu_after["web"] - cpu_before["web"]
+    pg = cpu_after.get("postgres", 0.0) - cpu_before.get("postgres", 0.0)
+    print(
+        f"cpu_s: web={web:.1f} ({1000 * web / max(requests, 1):.1f} ms per request) "
+        f"postgres={pg:.1f} (during the load) workers={cpu_workers:.1f} "
+        f"({1000 * cpu_workers / max(total, 1):.1f} ms per report; without the killed worker's)"
     )
     print(
         f"reports_in_db={total} processed={processed} drained_after_s={drained:.0f} {load_line()}"

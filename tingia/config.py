@@ -73,6 +73,7 @@ class DefaultConfig:
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI: str | None = None  # default: REDIS_URL
     RATELIMIT_REPORTS = "10 per minute;100 per day"
+    RATELIMIT_TRACKING = "60 per minute"  # tracking-code look-ups, page and API, per address
     RATELIMIT_HEADERS_ENABLED = True
     # If Redis is down, limits fall back to per-process memory instead of failing the request:
     # a citizen's report must be accepted during a Redis outage.
