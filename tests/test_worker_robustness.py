@@ -5,7 +5,7 @@ from pathlib import Path
 from rq.job import Job, JobStatus
 
 from tingia import storage
-from tingia.jobs.outbox import process_job_id
+from tingia.jobs.outbox import process_job_id, release_stranded_dequeues
 from tingia.jobs.queue import get_queue, get_redis
 from tingia.jobs.tasks import enqueue_report, sweep_unprocessed
 
@@ -52,3 +52,41 @@ def test_sweeper_re_enqueues_reports_whose_job_failed_or_vanished(db, make, run_
     assert sweep_unprocessed(older_than_seconds=0) == 2  # the queued one is left alone
     assert run_worker() == 3
     assert all(r.processed_at is not None for r in (failed, vanished, queued))
+
+
+def test_a_job_a_killed_worker_had_dequeued_but_not_started_goes_back_to_the_queue(
+    db, make, run_worker
+):
+    from datetime import timedelta
+
+    from tingia.database import utcnow
+
+    report = make.report("Tin đồn bị kẹt giữa hàng đợi và tiến trình đã chết")
+    db.session.commit()  # queues its job
+    queue = get_queue()
+    redis = get_redis()
+    # What RQ's dequeue does first (BLMOVE to the intermediate list, still `queued`), then the
+    # worker is killed before marking it started; it was first seen there a while ago.
+    redis.lmove(queue.key, queue.intermediate_queue_key, "LEFT", "RIGHT")
+    job_id = process_job_id(report.id)
+    long_ago = (utcnow() - timedelta(minutes=5)).timestamp()
+    redis.set(queue.intermediate_queue.get_first_seen_key(job_id), long_ago)
+    assert len(queue) == 0
+    assert sweep_unprocessed(older_than_seconds=0) == 0  # `queued`: the sweep alone would wait
+
+    release_stranded_dequeues()
+
+    assert queue.get_job_ids() == [job_id]
+    assert queue.intermediate_queue.get_job_ids() == []
+    assert run_worker() == 1
+    assert report.processed_at is not None
+
+
+def test_a_job_just_dequeued_by_a_live_worker_is_left_alone(db, make):
+    report = make.report("Tin đồn vừa được lấy ra khỏi hàng đợi")
+    db.session.commit()
+    queue = get_queue()
+    get_redis().lmove(queue.key, queue.intermediate_queue_key, "LEFT", "RIGHT")
+    release_stranded_dequeues()  # first sighting: noted, not touched
+    assert queue.intermediate_queue.get_job_ids() == [process_job_id(report.id)]
+    assert len(queue) == 0

@@ -97,8 +97,34 @@ def release_abandoned_jobs() -> None:
                 redis.zadd(registry.key, {f"{job_id}:{execution_id}": 1}, xx=True)
                 log.warning("job %s was abandoned by worker %s", job_id, worker_name.decode())
         registry.cleanup()
+        release_stranded_dequeues()
     except RedisError as error:
         log.warning("could not clean up abandoned jobs: %s", error)
+
+
+def release_stranded_dequeues() -> None:
+    """Requeue jobs a worker took from the queue but never started (killed in between).
+
+    RQ moves a job to an intermediate list as it dequeues it, still `queued`, then marks it
+    started; a worker killed in between leaves it there, where RQ looks only every ten minutes.
+    One seen there for longer than a worker's alive key lasts goes back to the queue.
+    """
+    queue = get_queue()
+    intermediate = queue.intermediate_queue
+    started = set(queue.started_job_registry.get_job_ids(cleanup=False))
+    patience = int(current_app.config["WORKER_ALIVE_SECONDS"])
+    for job_id in intermediate.get_job_ids():
+        if job_id in started:
+            continue
+        intermediate.set_first_seen(job_id)
+        first_seen = intermediate.get_first_seen(job_id)
+        if first_seen is None or (utcnow() - first_seen).total_seconds() < patience:
+            continue
+        intermediate.remove(job_id)
+        job = queue.fetch_job(job_id)
+        if job is not None:
+            queue.enqueue_job(job)
+            log.warning("job %s was taken by a worker that died before starting it", job_id)
 
 
 def given_up() -> exists:
