@@ -1,7 +1,7 @@
 """report_jobs: failed processing per report: attempts, the last error, giving up
 
 Revision ID: 7d2f4b8c1e05
-Revises: 5d2f8b4c1e63
+Revises: b7c41d2e9a10
 Create Date: 2026-12-02 22:10:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "7d2f4b8c1e05"
-down_revision = "5d2f8b4c1e63"
+down_revision = "b7c41d2e9a10"
 branch_labels = None
 depends_on = None
 
