@@ -26,7 +26,13 @@ LEAD_ONLY = {
     "api.publish_case",
     "api.unpublish_case",
 }
-ADMIN_ONLY = {"team.admin_users", "team.update", "team.reset_two_factor"}
+ADMIN_ONLY = {
+    "team.admin_users",
+    "team.update",
+    "team.reset_two_factor",
+    "ops.failed_jobs",
+    "ops.requeue_job",
+}
 # National staff only: provincial staff of the case's own centre get 403.
 NATIONAL_ONLY = {"staff.take_over", "sources.set_list", "sources.decide"}
 
@@ -180,6 +186,10 @@ def _admin_refuses(session, world, method):
     assert session.open(method, "/staff/admin/users").status_code == 403
 
 
+def _failed_jobs_refuse(session, world, method):
+    assert session.open(method, "/staff/admin/jobs").status_code == 403
+
+
 def _tokens_hide(session, world, method):
     response = session.open(method, "/staff/account/tokens")
     assert response.status_code in (200, 400)  # POST without a name: the form's error
@@ -295,6 +305,7 @@ NO_PARAM_CHECKS = {
     "staff.bulk": _bulk_refuses,
     "team.members": _team_hides,
     "team.admin_users": _admin_refuses,
+    "ops.failed_jobs": _failed_jobs_refuse,
     "team.tokens": _tokens_hide,
     "staff.linked": _linked_refuses,
     "api.list_cases": _api_list_hides,
@@ -367,6 +378,8 @@ def test_role_only_routes_answer_403_to_verifiers_of_the_same_centre(app, db, ma
     assert verifier.client.get("/staff/admin/users").status_code == 403
     assert lead.client.get("/staff/team").status_code == 200
     assert lead.client.get("/staff/admin/users").status_code == 403
+    assert verifier.client.get("/staff/admin/jobs").status_code == 403
+    assert lead.client.get("/staff/admin/jobs").status_code == 403
 
 
 def test_national_staff_reach_every_province(app, db, make, people):

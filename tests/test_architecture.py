@@ -25,7 +25,7 @@ LAYERS = [
     {"tingia.takedowns"},
     {"tingia.triage", "tingia.intake", "tingia.statistics"},
     {"tingia.jobs"},
-    {"tingia.api", "tingia.demo"},
+    {"tingia.api", "tingia.demo", "tingia.ops"},
     {"tingia.cli"},
     {"tingia"},  # the app factory, tingia/__init__.py
     {"workers"},

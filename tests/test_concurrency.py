@@ -3,14 +3,15 @@
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+from rq import Worker
 from rq.job import Job
 from sqlalchemy import func, select
 
 from tingia.jobs.outbox import process_job_id
-from tingia.jobs.queue import get_redis
-from tingia.jobs.tasks import enqueue_report
+from tingia.jobs.queue import get_queue, get_redis
 from tingia.matching.normalise import fold_diacritics
 from tingia.models import Case, CaseLink, CaseSuggestion, Report
 
@@ -46,25 +47,39 @@ def worker_env(app_config: dict) -> dict:
 
 
 def test_two_worker_processes_grouping_near_duplicates_make_one_case(db, make, app_config):
-    reports = [make.report(near_duplicate(i), province=("01", "79")[i % 2]) for i in range(REPORTS)]
-    db.session.commit()
-    for report in reports:
-        assert enqueue_report(report.id)
-
-    command = [sys.executable, "-m", "workers", "--burst"]
-    env = worker_env(app_config)
+    # Both workers listen before the first report arrives (one would drain the queue alone while
+    # the other starts up); committing the reports queues their jobs.
+    command = [sys.executable, "-m", "workers"]
+    env = {**worker_env(app_config), "TINGIA_SWEEP_INTERVAL_SECONDS": "3600"}
     workers = [
         subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         for _ in range(2)
     ]
-    for worker in workers:
-        _, stderr = worker.communicate(timeout=300)
-        assert worker.returncode == 0, stderr.decode()
+    try:
+        deadline = time.monotonic() + 60
+        while len(Worker.all(queue=get_queue())) < 2:
+            assert time.monotonic() < deadline, "the workers did not start"
+            time.sleep(0.1)
+        reports = [
+            make.report(near_duplicate(i), province=("01", "79")[i % 2]) for i in range(REPORTS)
+        ]
+        db.session.commit()
+        deadline = time.monotonic() + 240
+        while db.session.scalar(select(func.count()).where(Report.processed_at.is_(None))):
+            assert time.monotonic() < deadline, "the reports were not all processed"
+            db.session.rollback()
+            time.sleep(0.2)
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            _, stderr = worker.communicate(timeout=60)
+            assert worker.returncode == 0, stderr.decode()
 
     # Both processes really worked at the same time: each ran jobs, and some of their jobs
     # ran during the same instants.
     jobs = [Job.fetch(process_job_id(r.id), connection=get_redis()) for r in reports]
-    failed = [job.exc_info for job in jobs if job.get_status() != "finished"]
+    failed = [(job.id, job.get_status()) for job in jobs if job.get_status() != "finished"]
     assert not failed, failed[0]
     by_worker: dict[str, list[Job]] = {}
     for job in jobs:

@@ -1,23 +1,13 @@
 """The worker survives missing files and dead workers: every report is processed in the end."""
 
-import contextlib
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 from rq.job import Job, JobStatus
-from sqlalchemy import update
 
-from tests.test_concurrency import worker_env
 from tingia import storage
-from tingia.jobs.outbox import process_job_id
+from tingia.jobs.outbox import process_job_id, release_stranded_dequeues
 from tingia.jobs.queue import get_queue, get_redis
 from tingia.jobs.tasks import enqueue_report, sweep_unprocessed
-from tingia.matching.service import GROUPING_LOCK_ID
-from tingia.models import GroupingLock
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -64,73 +54,39 @@ def test_sweeper_re_enqueues_reports_whose_job_failed_or_vanished(db, make, run_
     assert all(r.processed_at is not None for r in (failed, vanished, queued))
 
 
-def session_processes(session_id: int) -> list[int]:
-    """Live processes of a session (Linux /proc): a worker and the work horse it forked."""
-    pids = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue  # gone meanwhile
-        state, session = fields[0], int(fields[3])
-        if session == session_id and state != "Z":
-            pids.append(int(stat.parent.name))
-    return pids
+def test_a_job_a_killed_worker_had_dequeued_but_not_started_goes_back_to_the_queue(
+    db, make, run_worker
+):
+    from datetime import timedelta
 
+    from tingia.database import utcnow
 
-def test_a_report_whose_worker_was_killed_mid_job_is_processed_after_all(db, make, app_config):
-    report = make.report("Cảnh báo: nước máy ở quận 7 nhiễm độc, không được dùng để nấu ăn")
-    db.session.add(GroupingLock(id=GROUPING_LOCK_ID))
-    db.session.commit()
-    enqueue_report(report.id)
+    report = make.report("Tin đồn bị kẹt giữa hàng đợi và tiến trình đã chết")
+    db.session.commit()  # queues its job
+    queue = get_queue()
+    redis = get_redis()
+    # What RQ's dequeue does first (BLMOVE to the intermediate list, still `queued`), then the
+    # worker is killed before marking it started; it was first seen there a while ago.
+    redis.lmove(queue.key, queue.intermediate_queue_key, "LEFT", "RIGHT")
     job_id = process_job_id(report.id)
+    long_ago = (utcnow() - timedelta(minutes=5)).timestamp()
+    redis.set(queue.intermediate_queue.get_first_seen_key(job_id), long_ago)
+    assert len(queue) == 0
+    assert sweep_unprocessed(older_than_seconds=0) == 0  # `queued`: the sweep alone would wait
 
-    # Hold the grouping lock so the worker's job stays in the middle of processing.
-    db.session.execute(update(GroupingLock).values(touched_at=GroupingLock.touched_at))
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "workers", "--burst"],
-        cwd=ROOT,
-        env=worker_env(app_config),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # the worker and its work horse share this session
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while (
-            Job.fetch(job_id, connection=get_redis()).get_status() != JobStatus.STARTED
-            or len(session_processes(worker.pid)) < 2
-        ):
-            assert time.monotonic() < deadline, "the worker never started the job"
-            time.sleep(0.05)
-    finally:
-        # The machine dies: the worker and the work horse (its own process group) at once.
-        while pids := session_processes(worker.pid):
-            for pid in pids:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
-            time.sleep(0.05)
-        worker.wait(30)
-        db.session.rollback()  # release the lock
+    release_stranded_dequeues()
 
-    db.session.refresh(report)
-    assert report.processed_at is None
-    assert Job.fetch(job_id, connection=get_redis()).get_status() == JobStatus.STARTED
-    assert sweep_unprocessed(older_than_seconds=0) == 0  # it may still be running
+    assert queue.get_job_ids() == [job_id]
+    assert queue.intermediate_queue.get_job_ids() == []
+    assert run_worker() == 1
+    assert report.processed_at is not None
 
-    # Time passes and no heartbeat comes: the started-jobs entry expires.
-    registry = get_queue().started_job_registry
-    get_redis().zadd(registry.key, dict.fromkeys(get_redis().zrange(registry.key, 0, -1), 1))
-    assert sweep_unprocessed(older_than_seconds=0) == 1
 
-    result = subprocess.run(
-        [sys.executable, "-m", "workers", "--burst"],
-        cwd=ROOT,
-        env=worker_env(app_config),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    db.session.refresh(report)
-    assert report.processed_at is not None and report.case_id is not None
+def test_a_job_just_dequeued_by_a_live_worker_is_left_alone(db, make):
+    report = make.report("Tin đồn vừa được lấy ra khỏi hàng đợi")
+    db.session.commit()
+    queue = get_queue()
+    get_redis().lmove(queue.key, queue.intermediate_queue_key, "LEFT", "RIGHT")
+    release_stranded_dequeues()  # first sighting: noted, not touched
+    assert queue.intermediate_queue.get_job_ids() == [process_job_id(report.id)]
+    assert len(queue) == 0

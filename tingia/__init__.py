@@ -93,6 +93,8 @@ def _register_blueprints(app: Flask) -> None:
     from tingia.auth.views import bp as auth_bp
     from tingia.intake.staff_views import bp as staff_intake_bp
     from tingia.intake.views import bp as intake_bp
+    from tingia.ops.health import bp as health_bp
+    from tingia.ops.views import bp as ops_bp
     from tingia.publishing.staff_views import bp as editor_bp
     from tingia.publishing.views import bp as publishing_bp
     from tingia.sources.views import bp as sources_bp
@@ -114,6 +116,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboard_bp, url_prefix="/staff")
     app.register_blueprint(staff_intake_bp, url_prefix="/staff")
     app.register_blueprint(account_bp, url_prefix="/staff")
+    app.register_blueprint(ops_bp, url_prefix="/staff")
+    app.register_blueprint(health_bp)
     init_api(app)  # /api/v1 and its OpenAPI document
 
 
@@ -139,3 +143,7 @@ def _register_error_pages(app: Flask) -> None:
     from tingia.errors import register_error_handlers
 
     register_error_handlers(app)
+
+    from tingia.ops import outage
+
+    outage.init_app(app)

@@ -44,9 +44,22 @@ class DefaultConfig:
     JOB_TIMEOUT = 120  # seconds a process_report job may run (OCR of 5 screenshots included)
     JOB_RETRIES = 3
     JOB_RETRY_INTERVALS = [10, 60, 300]
-    # A report still `received` this long after acceptance is re-enqueued by the sweeper.
-    SWEEP_AFTER_SECONDS = 120
+    # Attempts at one report (counted when a worker starts one, retries and sweeps included)
+    # after which it is given up on: listed for admins at /staff/admin/jobs, skipped by the sweep.
+    JOB_MAX_ATTEMPTS = 6
+    # A report still `received` this long after acceptance is re-enqueued by the sweep (unless
+    # its job is still queued or running); the sweep runs every SWEEP_INTERVAL_SECONDS, so a
+    # report lost with Redis is processed at most about 90 s after Redis is back.
+    SWEEP_AFTER_SECONDS = 30
     SWEEP_INTERVAL_SECONDS = 60
+    # A worker process refreshes its alive key every third of this; a job started by a process
+    # whose key expired was abandoned and is redone by the next sweep.
+    WORKER_ALIVE_SECONDS = 15
+    # Fork a work horse per job (isolation) instead of running jobs in the worker process (speed).
+    WORKER_FORK = False
+    # A worker takes this many queued report jobs at once after each one (tingia/jobs/worker.py);
+    # 1 turns batching off.
+    JOB_BATCH_SIZE = 20
 
     # Matching (see tingia/matching/scoring.py for how the defaults were chosen).
     MATCH_AUTO_THRESHOLD: float | None = None
@@ -60,6 +73,7 @@ class DefaultConfig:
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI: str | None = None  # default: REDIS_URL
     RATELIMIT_REPORTS = "10 per minute;100 per day"
+    RATELIMIT_TRACKING = "60 per minute"  # tracking-code look-ups, page and API, per address
     RATELIMIT_HEADERS_ENABLED = True
     # If Redis is down, limits fall back to per-process memory instead of failing the request:
     # a citizen's report must be accepted during a Redis outage.

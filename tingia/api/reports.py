@@ -39,6 +39,10 @@ def _report_limit() -> str:
     return current_app.config["RATELIMIT_REPORTS"]
 
 
+def _tracking_limit() -> str:
+    return current_app.config["RATELIMIT_TRACKING"]
+
+
 @bp.post("/reports")
 @limiter.limit(_report_limit)
 @bp.arguments(ReportInputSchema, location="report")
@@ -63,7 +67,7 @@ def create_report(body: dict[str, Any]):
 
 
 @bp.get("/reports/<code>")
-@limiter.limit("60 per minute")
+@limiter.limit(_tracking_limit)
 @bp.response(200, ReportStatusSchema, description="The report's status.")
 @bp.errors(404, 429, e404="No report has this tracking code.", e429="Too many look-ups.")
 def get_report(code: str):

@@ -17,6 +17,10 @@ def _report_limit() -> str:
     return current_app.config["RATELIMIT_REPORTS"]
 
 
+def _tracking_limit() -> str:
+    return current_app.config["RATELIMIT_TRACKING"]
+
+
 @bp.route("/report", methods=["GET", "POST"])
 @limiter.limit(_report_limit, methods=["POST"])
 def report():
@@ -41,7 +45,7 @@ def track_lookup():
 
 
 @bp.route("/track/<code>")
-@limiter.limit("60 per minute")
+@limiter.limit(_tracking_limit)
 def track(code: str):
     """What happened to a report, for the person holding its tracking code."""
     found = find_report_by_code(code)

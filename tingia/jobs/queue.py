@@ -20,6 +20,23 @@ log = logging.getLogger(__name__)
 # optimisation: the database, not this note, says what is left to do.)
 REDIS_RETRY_AFTER_SECONDS = 5.0
 
+# Worker processes announce they are alive with a short-lived key (worker.py); a started job whose
+# worker's key has expired was abandoned (outbox.py). RQ's own expiry is the job timeout + 60 s.
+WORKER_NAME_PREFIX = "tingia."
+ALIVE_KEY = "tingia:worker-alive:{}"
+
+
+def alive_key(process_name: str) -> str:
+    """The Redis key a worker process keeps alive while it runs."""
+    return ALIVE_KEY.format(process_name)
+
+
+def process_name_of(worker_name: str) -> str | None:
+    """The process a Tingia worker name belongs to (`tingia.host.pid.rand.N` -> without `.N`)."""
+    if not worker_name.startswith(WORKER_NAME_PREFIX):
+        return None  # a worker we did not start (an `rq worker`, a test's worker): not judged
+    return worker_name.rpartition(".")[0]
+
 
 def get_redis() -> Redis:
     """The app's Redis connection (one pool per process and URL)."""

@@ -11,11 +11,15 @@ import logging
 from typing import Any
 
 from flask import current_app
+from redis.exceptions import RedisError
+from rq import get_current_job
 
 from tingia.extensions import db
 from tingia.jobs.outbox import (
-    is_pending,
+    begin_attempt,
+    pending_job_ids,
     process_job_id,
+    record_failure,
     release_abandoned_jobs,
     unprocessed_report_ids,
 )
@@ -26,13 +30,25 @@ from tingia.models import Report
 log = logging.getLogger(__name__)
 
 
-def process_report(report_id: int) -> dict[str, Any]:
-    """Fingerprint a report and group it into a case."""
+def _last_try() -> bool:
+    """True unless the running RQ job will be retried after a failure."""
+    job = get_current_job()
+    return job is None or not job.retries_left
+
+
+def process_report(report_id: int, retried_later: bool = False) -> dict[str, Any]:
+    """Fingerprint a report and group it into a case (each attempt is counted first).
+
+    `retried_later`: a failure is not this job's last try (a worker's batch requeues it).
+    """
     try:
+        if not begin_attempt(report_id):
+            return {"report_id": report_id, "outcome": "skipped"}
         outcome = matching.process_report(report_id)
         db.session.commit()
-    except Exception:
+    except Exception as error:
         db.session.rollback()
+        record_failure(report_id, error, last_try=not retried_later and _last_try())
         raise
     log.info("report %s: %s", report_id, outcome)
     return outcome
@@ -55,8 +71,15 @@ def sweep_unprocessed(older_than_seconds: int | None = None) -> int:
         older_than_seconds = current_app.config["SWEEP_AFTER_SECONDS"]
     release_abandoned_jobs()
     enqueued = 0
-    for report_id in unprocessed_report_ids(older_than_seconds):
-        if not is_pending(process_job_id(report_id)) and enqueue_report(report_id):
+    report_ids = unprocessed_report_ids(older_than_seconds)
+    db.session.rollback()  # end the read transaction: enqueueing can take a while
+    try:
+        pending = pending_job_ids([process_job_id(report_id) for report_id in report_ids])
+    except RedisError as error:
+        log.warning("sweep: Redis unreachable (%s)", error)
+        return 0
+    for report_id in report_ids:
+        if process_job_id(report_id) not in pending and enqueue_report(report_id):
             enqueued += 1
     if enqueued:
         log.info("sweep re-enqueued %d unprocessed reports", enqueued)

@@ -12,8 +12,9 @@ from functools import lru_cache
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, bindparam, literal, select, update
+from sqlalchemy import Select, bindparam, literal, select, text, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from tingia import storage
 from tingia.cases.history import record
@@ -189,6 +190,52 @@ def _acquire_grouping_lock() -> None:
         _touch_grouping_lock()
 
 
+# Advisory lock of every grouping decision on a report with photos: photos match by Hamming
+# distance, not by a shared key, so they are serialised among themselves (and PhotoHash ids keep
+# growing in commit order, which index.py's cache relies on).
+PHOTO_GROUPING_LOCK = -0x7467_6961_7068_6F74  # any constant; a clash only over-serialises
+
+
+def lock_for_grouping(signals: ReportSignals) -> None:
+    """Serialise, until this transaction ends, the grouping decisions that could see each other.
+
+    Two reports can only find each other through a shared index key (or, for photos, a near
+    pHash), so on PostgreSQL each decision takes a transaction-level advisory lock on each of its
+    index keys (and one shared photo lock), in sorted order so two workers never deadlock: the
+    second of two near-duplicates waits for the first to commit and then finds its case, while
+    unrelated reports are grouped in parallel. SQLite has one writer anyway: the lock row.
+    """
+    if db.engine.dialect.name != "postgresql":
+        _acquire_grouping_lock()
+        return
+    keys = index_keys_of(signals)
+    if _photo_hashes(signals):
+        keys.add(PHOTO_GROUPING_LOCK)
+    if keys:
+        db.session.execute(
+            text(
+                "SELECT count(pg_advisory_xact_lock(k)) FROM"
+                " unnest(CAST(:keys AS bigint[])) WITH ORDINALITY AS t(k, n)"
+            ),
+            {"keys": sorted(keys)},
+        )
+
+
+def lock_cases(case_ids: list[int]) -> dict[int, Case]:
+    """Lock the rows of cases a decision writes to (sorted: no deadlock) and read them afresh:
+    another decision may have merged one away while this one was scoring."""
+    if not case_ids:
+        return {}
+    cases = db.session.scalars(
+        select(Case)
+        .where(Case.id.in_(sorted(set(case_ids))))
+        .order_by(Case.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return {case.id: case for case in cases}
+
+
 def index_keys_of(signals: ReportSignals) -> set[int]:
     """The report's keys in the shared index."""
     texts = [signals.text, signals.ocr_text]
@@ -332,6 +379,21 @@ def _bridge(case: Case, others: list[CaseMatch], auto: float) -> list[int]:
     return merged
 
 
+def _locked_case_matches(
+    signals: ReportSignals, report_id: int
+) -> tuple[list[CaseMatch], dict[int, Case]]:
+    """`case_matches`, with the candidate cases' rows locked and still open when returned (and
+    the cases themselves: the session only keeps weak references)."""
+    while True:
+        matches = case_matches(signals, report_id)
+        locked = lock_cases([match.case_id for match in matches])
+        if all(
+            match.case_id in locked and locked[match.case_id].status != CaseStatus.CLOSED
+            for match in matches
+        ):
+            return matches, locked
+
+
 def _link_elsewhere(case: Case, elsewhere: list[CaseMatch], suggest: float) -> list[int]:
     """Link `case` to the other centres' cases this report matches at least as a suggestion."""
     linked = []
@@ -348,7 +410,8 @@ def _link_elsewhere(case: Case, elsewhere: list[CaseMatch], suggest: float) -> l
 
 def process_report(report_id: int) -> dict[str, Any]:
     """Fingerprint and group one report; running it again for the same report changes nothing."""
-    report = db.session.get(Report, report_id)
+    # One round trip for the report and its images (each statement is one on a busy machine).
+    report = db.session.get(Report, report_id, options=[joinedload(Report.attachments)])
     if report is None:
         return {"report_id": report_id, "outcome": "missing"}
     if report.processed_at is not None:
@@ -357,24 +420,24 @@ def process_report(report_id: int) -> dict[str, Any]:
     # The slow part (OCR, hashing) happens before the lock, so workers only queue for the decision.
     fingerprint_attachments(report)
     signals = signals_for(report)
+
+    lock_for_grouping(signals)
+    db.session.refresh(report)
+    if report.processed_at is not None:  # another worker got here first
+        return {"report_id": report_id, "outcome": "already_processed", "case_id": report.case_id}
     report.normalised_text = signals.text
     report.normalised_ocr_text = signals.ocr_text
     report.claim_terms = "|".join(sorted(signals.claims))
 
-    _acquire_grouping_lock()
-    db.session.refresh(report)
-    if report.processed_at is not None:  # another worker got here first
-        return {"report_id": report_id, "outcome": "already_processed", "case_id": report.case_id}
-
     auto, suggest = thresholds()
-    matches = case_matches(signals, report.id)
+    matches, locked = _locked_case_matches(signals, report.id)
     # A report is grouped only within the centre it was routed to; another centre's case that
     # matches is linked, never joined, bridged or suggested (its reporters are not ours to see).
     own = [item for item in matches if item.centre_id == report.centre_id]
     elsewhere = [item for item in matches if item.centre_id != report.centre_id]
     match = own[0] if own else None
     decision = decide(match.score.score, auto, suggest, match.score.basis) if match else "new"
-    case = db.session.get(Case, match.case_id) if decision == "attach" else open_case_for(report)
+    case = locked[match.case_id] if decision == "attach" else open_case_for(report)
     add_report(report, case)
     bridged = _bridge(case, own[1:], auto) if decision == "attach" else []
     if decision == "suggest":

@@ -25,6 +25,7 @@ from tingia.models.enums import (
     TakedownChannel,
     TakedownStatus,
 )
+from tingia.models.jobs import ReportJob
 from tingia.models.matching import GroupingLock, MatchKey, PhotoHash
 from tingia.models.province import Centre, Province
 from tingia.models.report import Attachment, Report
@@ -62,6 +63,7 @@ __all__ = [
     "Rating",
     "RecoveryCode",
     "Report",
+    "ReportJob",
     "ReportSource",
     "ReportStatus",
     "Role",
