@@ -8,7 +8,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from tests.factories import PASSWORD
+from tests.browser_support import sign_in
 from tingia.database import utcnow
 from tingia.models import Case, Source, TakedownRequest, TakedownStatus
 from tingia.statistics.periods import quarter_of
@@ -21,14 +21,6 @@ CONTENT = (
     "Kêu gọi mọi người tụ tập trước trụ sở UBND thành phố sáng Chủ nhật, mang theo gậy gộc, "
     "kèm lời lẽ xúc phạm lực lượng chức năng"
 )
-
-
-def sign_in(page, email):
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/staff/**")
 
 
 def sign_out(page):
