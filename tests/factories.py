@@ -19,6 +19,7 @@ from tingia.intake.service import ReportInput, accept_report
 from tingia.intake.uploads import UploadedImage
 from tingia.models import Case, CaseSuggestion, Report, Source, SourceListProposal, User
 from tingia.models import TakedownRequest as Takedown
+from tingia.storage import reencode_image
 
 PASSWORD = "correct-horse-battery"
 _counter = {"n": 0}
@@ -84,16 +85,8 @@ def png_bytes(
 
 def uploaded(data: bytes, filename: str = "shot.png") -> UploadedImage:
     """An already-checked upload, as the form hands it to the service."""
-
-    with Image.open(io.BytesIO(data)) as image:
-        width, height = image.size
     return UploadedImage(
-        data=data,
-        filename=filename,
-        content_type="image/png",
-        sha256=hashlib.sha256(data).hexdigest(),
-        width=width,
-        height=height,
+        image=reencode_image(data), filename=filename, sha256=hashlib.sha256(data).hexdigest()
     )
 
 

@@ -1,5 +1,5 @@
 """Flask commands: `flask seed`, `flask users`, `flask tokens`, `flask jobs`, `flask reports`,
-`flask sources`."""
+`flask sources`, `flask images`."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ tokens_cli = AppGroup("tokens", help="Manage API tokens.")
 jobs_cli = AppGroup("jobs", help="Background jobs.")
 reports_cli = AppGroup("reports", help="Quarterly and yearly reports to the ministry.")
 sources_cli = AppGroup("sources", help="Offending sources behind content URLs.")
+images_cli = AppGroup("images", help="Stored images.")
 
 
 @click.command("seed")
@@ -132,6 +133,24 @@ def attribute_command() -> None:
     count = attribute_unattributed()
     db.session.commit()
     click.echo(f"URLs attributed: {count}")
+@images_cli.command("reencode")
+@click.option("--batch", default=200, show_default=True, help="Images per transaction.")
+def reencode_images_command(batch: int) -> None:
+    """Re-encode images stored as uploaded (before metadata was stripped); delete the originals."""
+    from tingia import storage
+    from tingia.intake.reencode import reencode_legacy_images, unreferenced_keys
+
+    done = unreadable = 0
+    skipped: set[int] = set()
+    while True:
+        result = reencode_legacy_images(batch, skipped)
+        db.session.commit()
+        for key in unreferenced_keys(result.old_keys):
+            storage.delete_image(key)
+        done, unreadable = done + result.reencoded, unreadable + result.unreadable
+        if not result.reencoded and not result.unreadable:
+            break
+    click.echo(f"re-encoded: {done}, unreadable (left as they are): {unreadable}")
 
 
 def register_cli(app: Flask) -> None:
@@ -142,3 +161,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(jobs_cli)
     app.cli.add_command(reports_cli)
     app.cli.add_command(sources_cli)
+    app.cli.add_command(images_cli)

@@ -31,6 +31,10 @@ class DefaultConfig:
     UPLOAD_DIR: str | None = None  # default: <instance>/uploads
     MAX_IMAGES = 5
     MAX_IMAGE_BYTES = 10 * 1024 * 1024
+    # The one pixel limit: intake refuses larger images (from the header, before decoding) and
+    # the worker never decodes one (a 50 MP phone photo is the largest real upload; screenshots
+    # are ~3 MP). Keep it under Pillow's bomb limit (89 MP).
+    MAX_IMAGE_PIXELS = 50_000_000
     # The whole request may carry 5 images plus form fields; Werkzeug answers 413 past this.
     MAX_CONTENT_LENGTH = 5 * 10 * 1024 * 1024 + 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 1024 * 1024
@@ -43,6 +47,11 @@ class DefaultConfig:
     JOBS_ENQUEUE_ON_COMMIT = True
     JOB_TIMEOUT = 120  # seconds a process_report job may run (OCR of 5 screenshots included)
     JOB_RETRIES = 3
+    # The worker fingerprints images downscaled to about this many pixels (hashes work on 32 px,
+    # OCR at 1000 px wide), each within a time budget: longer than Tesseract's own 30 s timeout,
+    # which kills its process, so the budget only cuts what runs in this process.
+    FINGERPRINT_MAX_PIXELS = 4_000_000
+    IMAGE_TIME_BUDGET_SECONDS = 40
     JOB_RETRY_INTERVALS = [10, 60, 300]
     # Attempts at one report (counted when a worker starts one, retries and sweeps included)
     # after which it is given up on: listed for admins at /staff/admin/jobs, skipped by the sweep.

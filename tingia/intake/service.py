@@ -69,16 +69,17 @@ def accept_report(fields: ReportInput, images: list[UploadedImage]) -> Report:
         entered_by_id=fields.entered_by_id,
     )
     for image in images:
-        key = storage.save_image(image.data, image.sha256, image.content_type)
+        # Re-encoded at upload: the uploaded bytes (camera, GPS...) are never kept.
+        stored = storage.store_image(image.image)
         report.attachments.append(
             Attachment(
-                storage_key=key,
-                content_type=image.content_type,
+                storage_key=stored.key,
+                content_type=stored.content_type,
                 original_name=image.filename,
-                size_bytes=len(image.data),
+                size_bytes=stored.size_bytes,
                 sha256=image.sha256,
-                width=image.width,
-                height=image.height,
+                width=stored.width,
+                height=stored.height,
             )
         )
     db.session.add(report)

@@ -1,4 +1,4 @@
-"""Checking uploaded images before anything is stored."""
+"""Checking uploaded images before anything is stored, and re-encoding them (pixels only)."""
 
 from __future__ import annotations
 
@@ -7,26 +7,29 @@ import io
 import warnings
 from dataclasses import dataclass
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
 from werkzeug.datastructures import FileStorage
 
 from tingia.matching.images import sniff_image_type
-
-# Larger than any phone screenshot or photo; guards against decompression bombs.
-MAX_IMAGE_PIXELS = 60_000_000
+from tingia.storage import CleanImage, reencode_image
 
 
 @dataclass(frozen=True)
 class UploadedImage:
-    """An image that passed the checks, held in memory until the report is stored."""
+    """An image that passed the checks, re-encoded (no metadata, upright), held in memory until
+    the report is stored. `sha256` is the uploaded file's digest: exact copies of one file match
+    on it, though only the re-encoded bytes are ever stored."""
 
-    data: bytes
+    image: CleanImage
     filename: str
-    content_type: str
     sha256: str
-    width: int
-    height: int
+
+    @property
+    def content_type(self) -> str:
+        """MIME type of the re-encoded image (the uploaded image's type)."""
+        return self.image.content_type
 
 
 class ImageRejected(ValueError):
@@ -38,8 +41,13 @@ class ImageRejected(ValueError):
         self.status = status
 
 
-def read_image_upload(upload: FileStorage, max_bytes: int) -> UploadedImage:
-    """Read and check one uploaded file: size, real type by its bytes, decodable image."""
+def read_image_upload(
+    upload: FileStorage, max_bytes: int, max_pixels: int | None = None
+) -> UploadedImage:
+    """Read and check one uploaded file: size, real type by its bytes, decodable image, at most
+    `max_pixels` (default: MAX_IMAGE_PIXELS, the limit the worker applies too)."""
+    if max_pixels is None:
+        max_pixels = current_app.config["MAX_IMAGE_PIXELS"]
     filename = upload.filename or "image"
     data = upload.stream.read(max_bytes + 1)
     if len(data) > max_bytes:
@@ -59,11 +67,13 @@ def read_image_upload(upload: FileStorage, max_bytes: int) -> UploadedImage:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:
                 width, height = image.size
-                if width * height > MAX_IMAGE_PIXELS:
+                if width * height > max_pixels:
                     raise ImageRejected(
                         str(_l("%(name)s has too many pixels.", name=filename)), 422
                     )
                 image.verify()
+            # A full decode: a file verify() lets through but that cannot be decoded fails here.
+            clean = reencode_image(data)
     except ImageRejected:
         raise
     except (
@@ -77,11 +87,5 @@ def read_image_upload(upload: FileStorage, max_bytes: int) -> UploadedImage:
         raise ImageRejected(
             str(_l("%(name)s could not be read as an image.", name=filename)), 422
         ) from None
-    return UploadedImage(
-        data=data,
-        filename=filename[:255],
-        content_type=content_type,
-        sha256=hashlib.sha256(data).hexdigest(),
-        width=width,
-        height=height,
-    )
+    digest = hashlib.sha256(data).hexdigest()
+    return UploadedImage(image=clean, filename=filename[:255], sha256=digest)

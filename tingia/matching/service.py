@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from tingia import storage
+from tingia.budget import BudgetExceeded, time_budget
 from tingia.cases.history import record
 from tingia.cases.links import link_cases
 from tingia.cases.membership import add_report, merge_cases, open_case_for
@@ -25,6 +26,7 @@ from tingia.database import utcnow
 from tingia.extensions import db
 from tingia.matching import index
 from tingia.matching.images import (
+    OCR_WIDTH,
     ImageFingerprint,
     InvalidImage,
     fingerprint_image,
@@ -83,14 +85,23 @@ def thresholds() -> tuple[float, float]:
 
 
 def fingerprint_attachments(report: Report) -> None:
-    """Compute the fingerprints of images that have none yet (OCR for text-heavy ones)."""
-    ocr = current_app.config["MATCH_OCR_ENABLED"]
+    """Compute the fingerprints of images that have none yet (OCR for text-heavy ones).
+
+    Each image is downscaled first (FINGERPRINT_MAX_PIXELS, never narrower than OCR reads well)
+    and fingerprinted within IMAGE_TIME_BUDGET_SECONDS, so no upload can tie the worker up.
+    """
+    config = current_app.config
+    ocr = config["MATCH_OCR_ENABLED"]
     for attachment in report.attachments:
         if attachment.fingerprinted_at is not None:
             continue
         try:
-            fingerprint = fingerprint_image(storage.read_image(attachment.storage_key), ocr=ocr)
-        except (InvalidImage, OSError) as error:
+            with time_budget(config["IMAGE_TIME_BUDGET_SECONDS"]):
+                data = storage.fingerprint_input(
+                    attachment.storage_key, config["FINGERPRINT_MAX_PIXELS"], min_width=OCR_WIDTH
+                )
+                fingerprint = fingerprint_image(data, ocr=ocr)
+        except (InvalidImage, OSError, ValueError, BudgetExceeded) as error:
             # Intake checked the image; a file that can't be read now is logged, not retried
             # forever: the report is still grouped on its text and link.
             log.warning("attachment %s not fingerprinted: %s", attachment.id, error)
