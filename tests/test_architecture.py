@@ -14,7 +14,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Lowest first. Components in one layer are siblings: they do not import each other.
 LAYERS = [
-    {"tingia.config", "tingia.database", "tingia.text", "tingia.tracking_codes", "tingia.errors"},
+    {
+        "tingia.config",
+        "tingia.database",
+        "tingia.text",
+        "tingia.tracking_codes",
+        "tingia.errors",
+        "tingia.budget",
+    },
     {"tingia.extensions", "tingia.storage"},
     {"tingia.models"},
     {"tingia.pagination", "tingia.centres", "tingia.i18n"},

@@ -35,6 +35,9 @@ class DefaultConfig:
     # the worker never decodes one (a 50 MP phone photo is the largest real upload; screenshots
     # are ~3 MP). Keep it under Pillow's bomb limit (89 MP).
     MAX_IMAGE_PIXELS = 50_000_000
+    # Images are stored re-encoded, downscaled to this many pixels when larger (4900 x 3270: more
+    # than any screen shows; a 50 MP JPEG decodes straight at half size).
+    STORED_MAX_PIXELS = 16_000_000
     # The whole request may carry 5 images plus form fields; Werkzeug answers 413 past this.
     MAX_CONTENT_LENGTH = 5 * 10 * 1024 * 1024 + 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 1024 * 1024
@@ -50,7 +53,7 @@ class DefaultConfig:
     # The worker fingerprints images downscaled to about this many pixels (hashes work on 32 px,
     # OCR at 1000 px wide), each within a time budget: longer than Tesseract's own 30 s timeout,
     # which kills its process, so the budget only cuts what runs in this process.
-    FINGERPRINT_MAX_PIXELS = 4_000_000
+    FINGERPRINT_MAX_PIXELS = 2_000_000
     IMAGE_TIME_BUDGET_SECONDS = 40
     JOB_RETRY_INTERVALS = [10, 60, 300]
     # Attempts at one report (counted when a worker starts one, retries and sweeps included)

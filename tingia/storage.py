@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Response, current_app, send_file
-from PIL import Image, ImageCms, ImageOps
+from PIL import ExifTags, Image, ImageCms, ImageOps
 
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
@@ -115,17 +115,62 @@ def _open(data: bytes) -> Image.Image:
     return image
 
 
-def reencode_image(data: bytes) -> CleanImage:
-    """The image's pixels only, upright, in its own format (the first frame of an animation).
+def _scale_for(width: int, height: int, max_pixels: int, min_width: int = 0) -> float:
+    """The factor that brings width x height to about max_pixels, but not below min_width wide
+    (1.0: small enough already)."""
+    if max_pixels <= 0 or width * height <= max_pixels:
+        return 1.0
+    return min(1.0, max(math.sqrt(max_pixels / (width * height)), min_width / width))
+
+
+def _open_upright(
+    opened: Image.Image, max_pixels: int, min_width: int = 0, exact: bool = False
+) -> Image.Image:
+    """Decode an opened image upright (EXIF orientation applied), downscaled when it has more
+    than `max_pixels`: a JPEG decodes straight at 1/2, 1/4 or 1/8 scale (DCT scaling), then a
+    box reduction by a whole factor (to at most `max_pixels`, or, with `exact`, to the nearest
+    factor above the target and bilinear from there: that keeps `min_width`).
+
+    The result may be `opened` itself, loaded: use it before closing `opened`.
+    """
+    opened.seek(0)  # the first frame of an animation
+    scale = _scale_for(opened.width, opened.height, max_pixels, min_width)
+    if scale < 1.0 and opened.format == "JPEG":
+        opened.draft(opened.mode, (round(opened.width * scale), round(opened.height * scale)))
+    opened.load()
+    image = opened
+    if opened.getexif().get(ExifTags.Base.Orientation, 1) != 1:
+        image = ImageOps.exif_transpose(opened)  # a copy only when it has to turn
+    if image.mode == "1":
+        image = image.convert("L")
+    elif image.mode == "P":
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    scale = _scale_for(image.width, image.height, max_pixels, min_width)
+    if scale >= 1.0:
+        return image
+    # Box reduction by a whole factor is 7x faster than any filter over the full image.
+    factor = math.floor(1 / scale) if exact else math.ceil(1 / scale)
+    if factor >= 2:
+        image = image.reduce(factor)
+    target = (
+        max(1, round(image.width * scale * factor)),
+        max(1, round(image.height * scale * factor)),
+    )
+    if exact and image.size != target:
+        image = image.resize(target, Image.Resampling.BILINEAR)
+    return image
+
+
+def reencode_image(data: bytes, max_pixels: int = 0) -> CleanImage:
+    """The image's pixels only, upright, in its own format (the first frame of an animation),
+    downscaled by a whole factor to at most `max_pixels` if it has more (0: never).
 
     Raises ValueError or OSError for bytes that are not a readable JPEG, PNG or WebP image.
     """
     with _open(data) as opened:
         fmt = opened.format
-        opened.seek(0)
-        upright = ImageOps.exif_transpose(opened)  # a copy, loaded
-    image = _pixels_for(_srgb(upright), fmt)
-    return CleanImage(_encode(image, fmt), FORMATS[fmt], image.width, image.height)
+        image = _pixels_for(_srgb(_open_upright(opened, max_pixels)), fmt)
+        return CleanImage(_encode(image, fmt), FORMATS[fmt], image.width, image.height)
 
 
 def storage_key_for(digest: str, content_type: str) -> str:
@@ -179,7 +224,7 @@ def send_image(storage_key: str, content_type: str, public: bool = False) -> Res
     if is_reencoded(storage_key):
         response = send_file(image_path(storage_key), mimetype=content_type)
     else:
-        clean = reencode_image(read_image(storage_key))
+        clean = reencode_image(read_image(storage_key), current_app.config["STORED_MAX_PIXELS"])
         response = send_file(io.BytesIO(clean.data), mimetype=clean.content_type)
     response.headers["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -194,26 +239,14 @@ def fingerprint_input(storage_key: str, max_pixels: int, min_width: int) -> byte
     Refuses (ImageTooLarge) an image above the shared MAX_IMAGE_PIXELS limit, from its header.
     """
     data = read_image(storage_key)
-    with _open(data) as image:
-        width, height = image.size
+    with _open(data) as opened:
+        width, height = opened.size
         if width * height > current_app.config["MAX_IMAGE_PIXELS"]:
             raise ImageTooLarge(f"image too large: {width}x{height}")
-        if width * height <= max_pixels:
+        if _scale_for(width, height, max_pixels, min_width) >= 1.0:
             return data
-        scale = max(math.sqrt(max_pixels / (width * height)), min(1.0, min_width / width))
-        if scale >= 1.0:
-            return data
-        target = (max(1, round(width * scale)), max(1, round(height * scale)))
-        if image.format == "JPEG":
-            image.draft("RGB", target)  # decode at 1/2, 1/4 or 1/8 scale, never below target
-        image = ImageOps.exif_transpose(image)  # stored before re-encoding: still oriented by EXIF
-        if (image.width > image.height) != (width > height):
-            target = (target[1], target[0])
-        if image.mode not in ("RGB", "RGBA", "L"):
-            image = image.convert("RGBA" if "transparency" in image.info else "RGB")
-        image.info = {}
-        # reducing_gap: a fast box reduction first, then a proper filter over the last factor 2.
-        small = image.resize(target, Image.Resampling.LANCZOS, reducing_gap=2.0)
-    buffer = io.BytesIO()
-    small.save(buffer, "PNG", compress_level=1)
-    return buffer.getvalue()
+        small = _open_upright(opened, max_pixels, min_width, exact=True)
+        small.info = {}
+        buffer = io.BytesIO()
+        small.save(buffer, "PNG", compress_level=0)  # decoded again at once: no time on zlib
+        return buffer.getvalue()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from flask import current_app
 from sqlalchemy import select
 
 from tingia import storage
@@ -52,7 +53,8 @@ def reencode_legacy_images(limit: int = 200, skip_ids: set[int] | None = None) -
         if attachment.id in skip_ids:
             continue
         try:
-            clean = storage.reencode_image(storage.read_image(attachment.storage_key))
+            data = storage.read_image(attachment.storage_key)
+            clean = storage.reencode_image(data, current_app.config["STORED_MAX_PIXELS"])
         except (OSError, ValueError) as error:
             log.warning("attachment %s not re-encoded: %s", attachment.id, error)
             skip_ids.add(attachment.id)

@@ -73,7 +73,7 @@ def read_image_upload(
                     )
                 image.verify()
             # A full decode: a file verify() lets through but that cannot be decoded fails here.
-            clean = reencode_image(data)
+            clean = reencode_image(data, current_app.config["STORED_MAX_PIXELS"])
     except ImageRejected:
         raise
     except (
