@@ -32,6 +32,7 @@ ADMIN_ONLY = {
     "team.reset_two_factor",
     "ops.failed_jobs",
     "ops.requeue_job",
+    "audit.search",
 }
 # National staff only: provincial staff of the case's own centre get 403.
 NATIONAL_ONLY = {"staff.take_over", "sources.set_list", "sources.decide"}
@@ -190,6 +191,11 @@ def _failed_jobs_refuse(session, world, method):
     assert session.open(method, "/staff/admin/jobs").status_code == 403
 
 
+def _audit_refuses(session, world, method):
+    # Only admins read the audit log (it says who looked at which reporter's details).
+    assert session.open(method, "/staff/admin/audit").status_code == 403
+
+
 def _tokens_hide(session, world, method):
     response = session.open(method, "/staff/account/tokens")
     assert response.status_code in (200, 400)  # POST without a name: the form's error
@@ -306,6 +312,7 @@ NO_PARAM_CHECKS = {
     "team.members": _team_hides,
     "team.admin_users": _admin_refuses,
     "ops.failed_jobs": _failed_jobs_refuse,
+    "audit.search": _audit_refuses,
     "team.tokens": _tokens_hide,
     "staff.linked": _linked_refuses,
     "api.list_cases": _api_list_hides,
@@ -380,6 +387,8 @@ def test_role_only_routes_answer_403_to_verifiers_of_the_same_centre(app, db, ma
     assert lead.client.get("/staff/admin/users").status_code == 403
     assert verifier.client.get("/staff/admin/jobs").status_code == 403
     assert lead.client.get("/staff/admin/jobs").status_code == 403
+    assert verifier.client.get("/staff/admin/audit").status_code == 403
+    assert lead.client.get("/staff/admin/audit").status_code == 403
 
 
 def test_national_staff_reach_every_province(app, db, make, people):
@@ -394,6 +403,7 @@ def test_national_staff_reach_every_province(app, db, make, people):
     assert f'data-case-id="{world.case.id}"' in queue.text
     admin = Session(app, make, people["admin"])
     assert admin.client.get("/staff/admin/users").status_code == 200
+    assert admin.client.get("/staff/admin/audit").status_code == 200
     assert admin.client.get(f"/staff/attachments/{world.attachment.id}").status_code == 200
 
 

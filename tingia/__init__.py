@@ -22,6 +22,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         static_folder="../static",
     )
     app.config.from_mapping(load_config(app.instance_path, config))
+    from tingia import request_guard
+
+    request_guard.init_app(app)  # before the blueprints: their routes use its converters
     # The default SQLite database and uploads live in the instance folder.
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _init_extensions(app)
@@ -64,6 +67,10 @@ def _init_extensions(app: Flask) -> None:
 
     app.context_processor(template_helpers)
 
+    from tingia.audit import init_app as init_audit
+
+    init_audit(app)
+
     from tingia.jobs import dispatch
 
     dispatch.init_app(app)
@@ -88,6 +95,7 @@ def _select_locale() -> str:
 
 def _register_blueprints(app: Flask) -> None:
     from tingia.api import init_api
+    from tingia.audit.views import bp as audit_bp
     from tingia.auth.account import bp as account_bp
     from tingia.auth.team import bp as team_bp
     from tingia.auth.views import bp as auth_bp
@@ -118,6 +126,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(account_bp, url_prefix="/staff")
     app.register_blueprint(ops_bp, url_prefix="/staff")
     app.register_blueprint(health_bp)
+    app.register_blueprint(audit_bp, url_prefix="/staff")
     init_api(app)  # /api/v1 and its OpenAPI document
 
 

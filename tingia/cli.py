@@ -133,6 +133,8 @@ def attribute_command() -> None:
     count = attribute_unattributed()
     db.session.commit()
     click.echo(f"URLs attributed: {count}")
+
+
 @images_cli.command("reencode")
 @click.option("--batch", default=200, show_default=True, help="Images per transaction.")
 def reencode_images_command(batch: int) -> None:

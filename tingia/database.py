@@ -10,6 +10,17 @@ from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
 
+# Row ids are 32-bit (PostgreSQL `integer`): a larger number names no row.
+MAX_ID = 2**31 - 1
+
+
+def parse_id(text: str | None) -> int | None:
+    """The row id a string names (ASCII digits, 1 to MAX_ID), or None."""
+    if not text or not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ID else None
+
 
 def utcnow() -> datetime:
     """Current time in UTC, timezone-aware (column default)."""

@@ -9,6 +9,7 @@ from flask import request
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select
 
+from tingia.database import parse_id
 from tingia.extensions import db
 
 # Far beyond any real list, and small enough that OFFSET never overflows a 64-bit integer.
@@ -17,8 +18,8 @@ MAX_PAGE = 1_000_000
 
 def requested_page() -> int:
     """The ?page= number; anything that is not a positive number (or absurdly large) is 1."""
-    raw = request.args.get("page", "")
-    return int(raw) if raw.isdigit() and 0 < int(raw) <= MAX_PAGE else 1
+    page = parse_id(request.args.get("page"))
+    return page if page is not None and page <= MAX_PAGE else 1
 
 
 def paginate_page(query: Select[Any], per_page: int = 25) -> Pagination:

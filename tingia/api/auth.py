@@ -17,7 +17,7 @@ from tingia.api.blueprint import bp
 from tingia.auth.service import user_for_token
 from tingia.errors import api_error
 from tingia.extensions import db
-from tingia.models import User
+from tingia.models import AuditEntry, User
 
 BEARER = [{"bearerAuth": []}]
 READ_METHODS = ("GET", "HEAD")
@@ -49,7 +49,9 @@ def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
 @bp.after_request
 def commit_token_use(response: Response) -> Response:
     """A read (GET, HEAD) changes nothing but the token's `last_used_at`: commit it. An action
-    commits it with its own changes, once, or drops it with them."""
-    if g.get("api_user") is not None and request.method in READ_METHODS:
+    commits it with its own changes, once, or drops it with them. Either way, the views of
+    contact details its answer showed are committed (tingia.audit)."""
+    answered_contacts = any(isinstance(item, AuditEntry) for item in db.session.new)
+    if g.get("api_user") is not None and (request.method in READ_METHODS or answered_contacts):
         db.session.commit()
     return response

@@ -27,6 +27,7 @@ from tingia.api.fields import (
     Timestamp,
     Uri,
 )
+from tingia.audit import record_contact_view
 from tingia.cases.rules import MAX_NOTE
 from tingia.centres.scoping import may_see_contact
 from tingia.centres.service import read_provinces
@@ -219,6 +220,8 @@ class ContactSchema(Schema):
 def _contact(report: Any) -> dict[str, Any] | None:
     if not (report.has_contact and may_see_contact(current_api_user(), report)):
         return None
+    # Every view of a reporter's details is in the audit log (committed by commit_token_use).
+    record_contact_view(current_api_user(), report, request.remote_addr)
     return {
         "name": report.contact_name,
         "email": report.contact_email,

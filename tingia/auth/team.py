@@ -25,6 +25,7 @@ from tingia.auth.service import (
 )
 from tingia.centres.scoping import get_user_or_404, scoped_users
 from tingia.centres.service import centres_in_order
+from tingia.database import parse_id
 from tingia.extensions import db
 from tingia.models import ApiToken, Centre, Role, User
 from tingia.pagination import paginate_page
@@ -153,10 +154,10 @@ def admin_users():
         centre = db.session.get(Centre, form.centre_id.data)
         if centre is not None and _create(form, form.role.data, centre):
             return redirect(url_for("team.admin_users"))
-    centre_filter = request.args.get("centre", "")
+    centre_filter = parse_id(request.args.get("centre"))
     query = scoped_users(current_user).order_by(User.centre_id, User.role, User.email)
-    if centre_filter.isdigit():
-        query = query.where(User.centre_id == int(centre_filter))
+    if centre_filter is not None:
+        query = query.where(User.centre_id == centre_filter)
     page = paginate_page(query, USERS_PER_PAGE)
     status = 400 if form.errors else 200
     return render_template(
@@ -164,7 +165,7 @@ def admin_users():
         form=form,
         page=page,
         centres=form.centre_id.choices,  # SelectChoice(value=id, label=name)
-        centre_filter=centre_filter,
+        centre_filter=str(centre_filter or ""),
         update_form=UserUpdateForm(),
         active_form=ActiveForm(),
     ), status

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, or_, select
 
+from tingia.database import parse_id
 from tingia.models import Case, CaseStatus, Category, Centre, Platform, Report, User
 from tingia.text import fold_words
 from tingia.tracking_codes import normalise_tracking_code
@@ -46,9 +47,9 @@ def search_condition(q: str) -> ColumnElement[bool]:
         conditions.append(Report.tracking_code == code)
     matching_cases = select(Report.case_id).where(Report.case_id.is_not(None), or_(*conditions))
     by_report = Case.id.in_(matching_cases)
-    digits = q.lstrip("#")
-    if digits.isdigit() and len(digits) <= 18:  # a case number fits a 64-bit id
-        return or_(by_report, Case.id == int(digits))
+    case_id = parse_id(q.lstrip("#"))
+    if case_id is not None:
+        return or_(by_report, Case.id == case_id)
     return by_report
 
 

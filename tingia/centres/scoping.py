@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import abort
 from sqlalchemy import Select, or_, select
 
+from tingia.database import MAX_ID
 from tingia.extensions import db
 from tingia.models import (
     Attachment,
@@ -49,8 +50,15 @@ def scoped_reports(user: User) -> Select[tuple[Report]]:
     )
 
 
+def _require_row_id(row_id: int) -> None:
+    """404 for a number no row can have (a value beyond the column would be a database error)."""
+    if not 0 < row_id <= MAX_ID:
+        abort(404)
+
+
 def get_case_or_404(user: User, case_id: int) -> Case:
     """The case if the user may see it; 404 otherwise."""
+    _require_row_id(case_id)
     case = db.session.scalar(scoped_cases(user).where(Case.id == case_id))
     if case is None:
         abort(404)
@@ -59,6 +67,7 @@ def get_case_or_404(user: User, case_id: int) -> Case:
 
 def get_report_or_404(user: User, report_id: int) -> Report:
     """The report if the user may see it; 404 otherwise."""
+    _require_row_id(report_id)
     report = db.session.scalar(scoped_reports(user).where(Report.id == report_id))
     if report is None:
         abort(404)
@@ -67,6 +76,7 @@ def get_report_or_404(user: User, report_id: int) -> Report:
 
 def get_attachment_or_404(user: User, attachment_id: int) -> Attachment:
     """The attachment if the user may see its report; 404 otherwise."""
+    _require_row_id(attachment_id)
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None:
         abort(404)
@@ -109,6 +119,7 @@ def scoped_users(user: User) -> Select[tuple[User]]:
 
 def get_user_or_404(user: User, user_id: int) -> User:
     """A staff account the user may see; 404 otherwise."""
+    _require_row_id(user_id)
     found = db.session.scalar(scoped_users(user).where(User.id == user_id))
     if found is None:
         abort(404)
@@ -117,6 +128,7 @@ def get_user_or_404(user: User, user_id: int) -> User:
 
 def get_suggestion_or_404(user: User, case: Case, suggestion_id: int) -> CaseSuggestion:
     """A suggestion for this case whose report the user may see; 404 otherwise."""
+    _require_row_id(suggestion_id)
     suggestion = db.session.get(CaseSuggestion, suggestion_id)
     if suggestion is None or suggestion.case_id != case.id:
         abort(404)

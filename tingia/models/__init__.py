@@ -1,10 +1,11 @@
 """All models, imported here so Alembic and `db.create_all()` see every table."""
 
-from tingia.models.audit import CaseEvent
+from tingia.models.audit import AuditEntry, CaseEvent
 from tingia.models.case import Case, CaseLink, CaseSuggestion
 from tingia.models.enums import (
     LEAD_ROLES,
     STAFF_INTAKE_CHANNELS,
+    AuditAction,
     AuthAction,
     CaseAction,
     CaseStatus,
@@ -40,6 +41,8 @@ __all__ = [
     "STAFF_INTAKE_CHANNELS",
     "ApiToken",
     "Attachment",
+    "AuditAction",
+    "AuditEntry",
     "AuthAction",
     "AuthEvent",
     "Case",

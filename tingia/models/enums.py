@@ -225,6 +225,27 @@ class AuthAction(StrEnum):
     RECOVERY_CODES_RENEWED = "recovery_codes_renewed"
 
 
+class AuditAction(StrEnum):
+    """What an entry of the audit log records (tingia/audit).
+
+    A case's history entries are in the audit log as CASE_EVENT entries that point to them.
+    """
+
+    CASE_EVENT = "case_event"
+    CONTACT_VIEWED = "contact_viewed"
+    CONTACT_PURGED = "contact_purged"  # retention period over (flask privacy purge)
+    CONTACT_ERASED = "contact_erased"  # at the reporter's request
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"
+    LOGOUT = "logout"
+    PASSWORD_CHANGED = "password_changed"
+    TWO_FACTOR_CHANGED = "two_factor_changed"
+    ACCOUNT_CREATED = "account_created"
+    ACCOUNT_CHANGED = "account_changed"
+    TOKEN_CREATED = "token_created"
+    TOKEN_REVOKED = "token_revoked"
+
+
 LEAD_ROLES = frozenset({Role.LEAD, Role.ADMIN})
 
 

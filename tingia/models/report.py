@@ -48,6 +48,8 @@ class Report(db.Model):
     contact_email: Mapped[str | None] = mapped_column(String(254), default=None)
     contact_phone: Mapped[str | None] = mapped_column(String(32), default=None)
     contact_consent: Mapped[bool] = mapped_column(default=False)
+    # When the contact fields were emptied (retention period over, or the reporter's request).
+    contact_erased_at: Mapped[datetime | None] = mapped_column(default=None)
     source: Mapped[ReportSource] = mapped_column(
         enum_type(ReportSource, "report_source", length=10), default=ReportSource.WEB
     )

@@ -12,6 +12,7 @@ from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 
+from tingia.database import parse_id
 from tingia.extensions import db
 from tingia.models import (
     Attachment,
@@ -70,8 +71,9 @@ def published(kind: PublicationKind | None = None) -> Select[tuple[Verdict]]:
 def find_published(kind: PublicationKind, id_or_slug: str) -> Verdict | None:
     """A published verdict (or warning) by id or slug."""
     query = published(kind)
-    if id_or_slug.isdigit():
-        return db.session.scalar(query.where(Verdict.id == int(id_or_slug)))
+    verdict_id = parse_id(id_or_slug)
+    if verdict_id is not None:
+        return db.session.scalar(query.where(Verdict.id == verdict_id))
     return db.session.scalar(query.where(Verdict.slug == id_or_slug))
 
 

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from tingia.centres.scoping import get_case_or_404, get_report_or_404, get_suggestion_or_404
+from tingia.database import parse_id
 from tingia.extensions import db
 from tingia.models import Centre
 from tingia.triage import service
@@ -87,7 +88,7 @@ def escalate(case_id: int):
 def change_centre(case_id: int):
     """National staff: give the case to another centre."""
     case = get_case_or_404(current_user, case_id)
-    centre = db.session.get(Centre, CentreForm().centre_id.data or 0)
+    centre = db.session.get(Centre, parse_id(str(CentreForm().centre_id.data)) or 0)
     if centre is None:
         flash(_("Choose a centre."), "error")
         return redirect(url_for("staff.case", case_id=case.id))

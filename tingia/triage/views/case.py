@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import render_template, request
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from tingia import storage
+from tingia.audit import record_contact_view
 from tingia.centres.scoping import get_attachment_or_404, get_case_or_404
 from tingia.centres.service import centres_in_order
+from tingia.extensions import db
 from tingia.publishing.forms import ReasonForm
 from tingia.sources.service import sources_of_case
 from tingia.takedowns.forms import TakedownForm
@@ -32,6 +34,11 @@ from tingia.triage.views.common import colleague_choices
 def case(case_id: int):
     """Everything about a case: its reports, suggestions, verdict, actions and history."""
     found = get_case_or_404(current_user, case_id)
+    page = case_page(current_user, found)
+    for report in page.reports:
+        if report.id in page.contacts:  # shown on the page: every view is in the audit log
+            record_contact_view(current_user, report, request.remote_addr)
+    db.session.commit()
     assign_form = AssignForm(assignee=str(found.assignee_id or ""))
     assign_form.assignee.choices = colleague_choices(found)
     centre_form = None
@@ -40,7 +47,7 @@ def case(case_id: int):
         centre_form.centre_id.choices = [SelectChoice(c.id, c.name) for c in centres_in_order()]
     return render_template(
         "staff/case.html",
-        **vars(case_page(current_user, found)),
+        **vars(page),
         assign_form=assign_form,
         triage_form=TriageForm(),
         escalate_form=EscalateForm(),

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from tingia.cases.filters import NATIONAL
+from tingia.database import parse_id
 from tingia.extensions import db
 from tingia.models import Case, Province
 from tingia.triage import service
@@ -19,7 +20,9 @@ def assignee_from_choice(value: str | None) -> int | str | None:
         return None
     if value == "me":
         return current_user.id
-    return int(value) if value.isdigit() else value
+    if value.isascii() and value.isdigit():
+        return parse_id(value) or 0  # 0: beyond any id, no colleague has it
+    return value
 
 
 def colleague_choices(case: Case | None = None) -> list[SelectChoice]:

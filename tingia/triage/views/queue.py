@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from tingia.cases.rules import WorkflowError
 from tingia.centres.scoping import scoped_cases
+from tingia.database import MAX_ID
 from tingia.extensions import db
 from tingia.models import Case
 from tingia.pagination import paginate_page
@@ -49,6 +50,8 @@ def bulk():
     """Triage or assign the cases ticked in the queue."""
     form = BulkForm()
     ids = set(form.case_ids.data or [])
+    if any(not 0 < case_id <= MAX_ID for case_id in ids):
+        abort(404)  # no case has that number
     back = request.referrer if is_same_site(request.referrer) else url_for("staff.queue")
     if not ids:
         flash(_("Tick at least one case."), "error")
