@@ -26,7 +26,7 @@ LAYERS = [
     {"tingia.models", "tingia.request_guard"},
     {"tingia.pagination", "tingia.centres", "tingia.i18n"},
     {"tingia.audit"},
-    {"tingia.cases", "tingia.auth"},
+    {"tingia.cases", "tingia.auth", "tingia.privacy"},
     {"tingia.web", "tingia.matching"},
     {"tingia.publishing"},
     {"tingia.sources"},

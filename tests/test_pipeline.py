@@ -136,7 +136,7 @@ def test_real_worker_process_drains_the_queue(app, client, db, app_config):
     assert by_code(db, code).processed_at is not None
 
 
-def test_contact_details_are_never_logged(client, db, run_worker, caplog):
+def test_contact_details_are_never_logged(app, client, db, make, run_worker, caplog):
     caplog.set_level("DEBUG")
     code = submit(
         client,
@@ -156,7 +156,19 @@ def test_contact_details_are_never_logged(client, db, run_worker, caplog):
         },
     )
     run_worker()
-    assert by_code(db, code).processed_at is not None
+    report = by_code(db, code)
+    assert report.processed_at is not None
+    # Where the details are shown (recorded in the audit log), searched, purged and erased.
+    verifier, admin = make.user("verifier", "01"), make.user("admin", None)
+    headers = make.auth_headers(verifier)
+    make.login(client, verifier)
+    assert "nhatky@example.vn" in client.get(f"/staff/cases/{report.case_id}").text
+    assert client.get(f"/api/v1/cases/{report.case_id}", headers=headers).status_code == 200
+    make.login(client, admin)
+    assert client.get(f"/staff/admin/audit?case={report.case_id}").status_code == 200
+    assert app.test_cli_runner().invoke(args=["privacy", "purge"]).exit_code == 0
+    assert client.post(f"/track/{code}/forget", data={"confirm": "y"}).status_code == 302
+    assert by_code(db, code).contact_email is None
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert caplog.records, "nothing was logged at all: the test would prove nothing"
     for secret in ("Nhật Ký", "nhatky@example.vn", "0987654321", "bad@"):

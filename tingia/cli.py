@@ -1,5 +1,5 @@
 """Flask commands: `flask seed`, `flask users`, `flask tokens`, `flask jobs`, `flask reports`,
-`flask sources`, `flask images`."""
+`flask sources`, `flask images`, `flask privacy`."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ jobs_cli = AppGroup("jobs", help="Background jobs.")
 reports_cli = AppGroup("reports", help="Quarterly and yearly reports to the ministry.")
 sources_cli = AppGroup("sources", help="Offending sources behind content URLs.")
 images_cli = AppGroup("images", help="Stored images.")
+privacy_cli = AppGroup("privacy", help="Reporters' personal data.")
 
 
 @click.command("seed")
@@ -155,6 +156,17 @@ def reencode_images_command(batch: int) -> None:
     click.echo(f"re-encoded: {done}, unreadable (left as they are): {unreadable}")
 
 
+@privacy_cli.command("purge")
+def purge_command() -> None:
+    """Erase contact details whose case was closed or published CONTACT_RETENTION_DAYS ago."""
+    from flask import current_app
+
+    from tingia.jobs.tasks import purge_contacts
+
+    days = current_app.config["CONTACT_RETENTION_DAYS"]
+    click.echo(f"contact details purged: {purge_contacts()} reports (retention {days} days)")
+
+
 def register_cli(app: Flask) -> None:
     """Attach the commands to the app."""
     app.cli.add_command(seed_command)
@@ -164,3 +176,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(reports_cli)
     app.cli.add_command(sources_cli)
     app.cli.add_command(images_cli)
+    app.cli.add_command(privacy_cli)

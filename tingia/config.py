@@ -73,6 +73,12 @@ class DefaultConfig:
     # 1 turns batching off.
     JOB_BATCH_SIZE = 20
 
+    # Privacy: reporters' contact details are erased this many days after their case is closed
+    # or published (checked by a periodic job every PRIVACY_PURGE_INTERVAL_SECONDS).
+    CONTACT_RETENTION_DAYS = 90
+    PRIVACY_PURGE_INTERVAL_SECONDS = 3600
+    RATELIMIT_CONTACT_ERASURE = "5 per hour;20 per day"
+
     # Matching (see tingia/matching/scoring.py for how the defaults were chosen).
     MATCH_AUTO_THRESHOLD: float | None = None
     MATCH_SUGGEST_THRESHOLD: float | None = None

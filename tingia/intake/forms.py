@@ -162,6 +162,15 @@ class ReportForm(FlaskForm):
         return valid
 
 
+class EraseContactForm(FlaskForm):
+    """A reporter asks for their contact details to be deleted (CSRF-protected POST)."""
+
+    confirm = BooleanField(
+        _l("Delete my name, email and phone number from this report."),
+        [DataRequired(message=_l("Tick this box to confirm."))],
+    )
+
+
 class TrackForm(FlaskForm):
     """Look up a report by its tracking code."""
 

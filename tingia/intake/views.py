@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from tingia.extensions import db, limiter
-from tingia.intake.forms import ReportForm, TrackForm
+from tingia.intake.forms import EraseContactForm, ReportForm, TrackForm
 from tingia.intake.service import accept_report, find_report_by_code, report_input_from_form
+from tingia.privacy.service import erase_contact_on_request
 from tingia.publishing.public import public_outcome
 
 bp = Blueprint("intake", __name__)
@@ -42,6 +44,30 @@ def track_lookup():
     if request.args and form.validate():
         return redirect(url_for("intake.track", code=form.code.data.strip()))
     return render_template("intake/track_lookup.html", form=form)
+
+
+def _erasure_limit() -> str:
+    return current_app.config["RATELIMIT_CONTACT_ERASURE"]
+
+
+@bp.route("/track/<code>/forget", methods=["GET", "POST"])
+@limiter.limit("60 per minute")
+@limiter.limit(_erasure_limit, methods=["POST"])
+def erase_contact(code: str):
+    """The holder of a tracking code has the report's contact details deleted."""
+    found = find_report_by_code(code)
+    if found is None:
+        abort(404, description="tracking code not found")
+    if found.tracking_code != code:
+        return redirect(url_for("intake.erase_contact", code=found.tracking_code))
+    form = EraseContactForm()
+    if found.has_contact and form.validate_on_submit():
+        erase_contact_on_request(found)
+        db.session.commit()
+        flash(_("Your contact details have been deleted."), "success")
+        return redirect(url_for("intake.track", code=found.tracking_code))
+    status = 400 if form.errors else 200
+    return render_template("intake/erase_contact.html", report=found, form=form), status
 
 
 @bp.route("/track/<code>")

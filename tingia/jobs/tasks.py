@@ -26,8 +26,10 @@ from tingia.jobs.outbox import (
 from tingia.jobs.queue import enqueue, retry_policy
 from tingia.matching import service as matching
 from tingia.models import Report
+from tingia.privacy import service as privacy
 
 log = logging.getLogger(__name__)
+PURGE_BATCH = 500
 
 
 def _last_try() -> bool:
@@ -90,6 +92,33 @@ def sweep() -> int:
     """The periodic sweep: re-enqueue reports that were never processed."""
     try:
         return sweep_unprocessed()
+    finally:
+        db.session.remove()
+
+
+def purge_contacts() -> int:
+    """Erase the contact details past their retention period (CONTACT_RETENTION_DAYS), in
+    batches of one transaction each; returns how many reports were purged."""
+    total = 0
+    try:
+        while True:
+            purged = privacy.purge_expired_contacts(batch=PURGE_BATCH)
+            db.session.commit()
+            total += purged
+            if purged < PURGE_BATCH:
+                break
+    except Exception:
+        db.session.rollback()
+        raise
+    if total:
+        log.info("purged the contact details of %d reports", total)  # a count, nothing personal
+    return total
+
+
+def purge_contacts_job() -> int:
+    """The periodic purge (the worker's session is left clean)."""
+    try:
+        return purge_contacts()
     finally:
         db.session.remove()
 

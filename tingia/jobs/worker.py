@@ -66,7 +66,10 @@ class PeriodicJob:
     timeout: int = 300
 
 
-PERIODIC_JOBS = (PeriodicJob("sweep", tasks.sweep, "SWEEP_INTERVAL_SECONDS"),)
+PERIODIC_JOBS = (
+    PeriodicJob("sweep", tasks.sweep, "SWEEP_INTERVAL_SECONDS"),
+    PeriodicJob("privacy_purge", tasks.purge_contacts_job, "PRIVACY_PURGE_INTERVAL_SECONDS"),
+)
 
 
 class FewerRoundTrips:
