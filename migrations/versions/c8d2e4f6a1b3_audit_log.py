@@ -5,7 +5,7 @@ database owner's operation, is not refused). Existing case history entries get t
 entries.
 
 Revision ID: c8d2e4f6a1b3
-Revises: 3c5e1a7d9b20
+Revises: 5d2f8b4c1e63
 Create Date: 2026-12-01 23:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c8d2e4f6a1b3"
-down_revision = "3c5e1a7d9b20"
+down_revision = "5d2f8b4c1e63"
 branch_labels = None
 depends_on = None
 
