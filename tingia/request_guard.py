@@ -1,9 +1,10 @@
 """Hostile input is cleaned or refused at the edge, before any view or form sees it.
 
-- Text (query strings, form fields, upload file names, JSON strings) loses NUL and the other C0
-  control characters (tab, line feed and carriage return are kept in bodies; a query string is
-  one line, so there they become spaces: no CR reaches a redirect) and lone surrogates.
-  PostgreSQL refuses NUL in text; the others only ever arrive by accident or malice.
+- Text of pages' query strings, form fields and upload file names, and JSON strings, loses NUL
+  and the other C0 control characters (tab, line feed and carriage return are kept in bodies; a
+  query string is one line, so there they become spaces: no CR reaches a redirect) and lone
+  surrogates. PostgreSQL refuses NUL in text; the others only ever arrive by accident or
+  malice. (The API's schemas clean and check its own query strings and forms, field by field.)
 - JSON nested too deeply for Python's parser is a 400, like any JSON that cannot be read.
 - `<int:...>` in a route matches only ids a row can have (PostgreSQL `integer`); anything
   longer or larger matches no route: 404, as for a missing object.
@@ -123,9 +124,11 @@ class CleanJSON:
 
 
 class GuardedRequest(Request):
-    """Flask's request with its input cleaned (see the module's docstring)."""
+    """Flask's request with its input cleaned (see the module's docstring).
 
-    parameter_storage_class = CleanMultiDict
+    The API's schemas clean and check its query strings and forms themselves, with an error per
+    field (a parameter that is nothing but NUL is a 422 there), so those are left to them.
+    """
 
     @property
     def json_module(self) -> CleanJSON:  # type: ignore[override]
@@ -136,10 +139,23 @@ class GuardedRequest(Request):
     def json_module(self, provider: Any) -> None:
         self.__dict__["_json_provider"] = provider
 
+    @property
+    def is_api(self) -> bool:
+        """True under /api/ (the API validates its own input)."""
+        return self.path.startswith(API_PREFIX)
+
     @cached_property
     def args(self) -> ImmutableMultiDict[str, str]:  # type: ignore[override]
         """The query string's parameters, each value one clean line."""
-        return CleanLineMultiDict(super().args)
+        raw = super().args
+        return raw if self.is_api else CleanLineMultiDict(raw)
+
+    def _load_form_data(self) -> None:
+        """Parse the body's form fields and files, then clean them (pages only)."""
+        super()._load_form_data()
+        if not self.is_api and not isinstance(self.__dict__["form"], CleanMultiDict):
+            self.__dict__["form"] = CleanMultiDict(self.__dict__["form"])
+            self.__dict__["files"] = CleanMultiDict(self.__dict__["files"])
 
 
 class IdConverter(IntegerConverter):

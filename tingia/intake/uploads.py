@@ -13,6 +13,7 @@ from PIL import Image, UnidentifiedImageError
 from werkzeug.datastructures import FileStorage
 
 from tingia.matching.images import sniff_image_type
+from tingia.request_guard import clean_line
 from tingia.storage import CleanImage, reencode_image
 
 
@@ -48,7 +49,7 @@ def read_image_upload(
     `max_pixels` (default: MAX_IMAGE_PIXELS, the limit the worker applies too)."""
     if max_pixels is None:
         max_pixels = current_app.config["MAX_IMAGE_PIXELS"]
-    filename = upload.filename or "image"
+    filename = clean_line(upload.filename or "") or "image"  # stored: no NUL, one line
     data = upload.stream.read(max_bytes + 1)
     if len(data) > max_bytes:
         limit_mb = max_bytes // (1024 * 1024)
