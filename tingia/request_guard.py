@@ -9,7 +9,6 @@
 - `<int:...>` in a route matches only ids a row can have (PostgreSQL `integer`); anything
   longer or larger matches no route: 404, as for a missing object.
 - A path with a control character is a 404; JSON posted to a page (not the API) is a 415.
-- A 405 names the allowed methods (`Allow`).
 - Safety net: a value the database cannot hold (OverflowError, DataError) answers 400.
 """
 
@@ -23,10 +22,9 @@ from typing import Any
 from flask import Flask, Request, request
 from sqlalchemy.exc import DataError
 from werkzeug.datastructures import FileStorage, ImmutableMultiDict
-from werkzeug.exceptions import BadRequest, MethodNotAllowed, NotFound, UnsupportedMediaType
+from werkzeug.exceptions import BadRequest, NotFound, UnsupportedMediaType
 from werkzeug.routing import IntegerConverter, ValidationError
 from werkzeug.utils import cached_property
-from werkzeug.wrappers import Response
 
 from tingia.database import MAX_ID
 from tingia.errors import API_PREFIX
@@ -183,25 +181,12 @@ def _refuse_json_outside_the_api() -> None:
         raise UnsupportedMediaType("Pages accept form posts, not JSON.")
 
 
-def _allow_header(response: Response) -> Response:
-    """A 405 says which methods the URL accepts."""
-    error = request.routing_exception
-    if (
-        isinstance(error, MethodNotAllowed)
-        and error.valid_methods
-        and "Allow" not in response.headers
-    ):
-        response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
-    return response
-
-
 def init_app(app: Flask) -> None:
     """Clean every request of the app (call before blueprints are registered: converters)."""
     app.request_class = GuardedRequest
     app.url_map.converters["int"] = IdConverter
     app.before_request(_refuse_control_characters_in_path)
     app.before_request(_refuse_json_outside_the_api)
-    app.after_request(_allow_header)
 
     def unstorable(error: Exception):
         # A value that fits no column (an id beyond 32 or 64 bits...): the request's fault. The
