@@ -14,7 +14,15 @@ from sqlalchemy import delete, select, text, update
 from tingia.audit import record, record_contact_view
 from tingia.audit.service import AppendOnlyError
 from tingia.database import utcnow
-from tingia.models import AuditAction, AuditEntry, CaseAction, CaseEvent
+from tingia.models import (
+    AuditAction,
+    AuditEntry,
+    AuthAction,
+    AuthEvent,
+    CaseAction,
+    CaseEvent,
+    User,
+)
 
 ADDRESS = "203.0.113.7"
 CONTACT = {"contact_name": "Trần Thị Kín", "contact_email": "kin@example.vn"}
@@ -108,7 +116,8 @@ def test_every_case_change_is_in_the_log_with_its_address(app, db, make, reporte
 
 
 def test_the_log_and_the_history_cannot_be_changed_through_the_app(db, make, reported):
-    entry = record(AuditAction.LOGIN, make.user("verifier", "01"), ip=ADDRESS)
+    case, report = reported
+    entry = record_contact_view(make.user("verifier", "01"), report, ADDRESS)
     db.session.commit()
     entry.ip_address = "198.51.100.1"
     with pytest.raises(AppendOnlyError):
@@ -118,7 +127,12 @@ def test_the_log_and_the_history_cannot_be_changed_through_the_app(db, make, rep
     with pytest.raises(AppendOnlyError):
         db.session.flush()
     db.session.rollback()
-    for statement in (update(AuditEntry).values(ip_address=None), delete(CaseEvent)):
+    statements = (
+        update(AuditEntry).values(ip_address=None),
+        delete(CaseEvent),
+        update(AuthEvent).values(ip=""),
+    )
+    for statement in statements:
         with pytest.raises(AppendOnlyError):
             db.session.execute(statement)
         db.session.rollback()
@@ -128,13 +142,14 @@ def test_the_log_and_the_history_cannot_be_changed_through_the_app(db, make, rep
 def test_postgresql_refuses_changes_to_the_log_in_sql_too(db, make, reported):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("the append-only trigger is PostgreSQL's (SQLite: the app's guard only)")
-    record(AuditAction.LOGIN, make.user("verifier", "01"), ip=ADDRESS)
+    record_contact_view(make.user("verifier", "01"), reported[1], ADDRESS)
     db.session.commit()
     for sql in (
         "UPDATE audit_log SET ip_address = NULL",
         "DELETE FROM audit_log",
         "UPDATE case_events SET actor_id = NULL",
         "DELETE FROM case_events",
+        "DELETE FROM auth_events",
     ):
         with pytest.raises(Exception, match="append-only"):
             db.session.execute(text(sql))
@@ -144,15 +159,16 @@ def test_postgresql_refuses_changes_to_the_log_in_sql_too(db, make, reported):
 
 def test_record_takes_the_requests_address_by_default(app, db, make):
     user = make.user("admin", None)
-    with app.test_request_context("/login", environ_base={"REMOTE_ADDR": ADDRESS}):
-        entry = record(AuditAction.LOGIN, user, method="password")
-    assert (entry.ip_address, entry.detail) == (ADDRESS, {"method": "password"})
-    assert record(AuditAction.LOGOUT, user).ip_address is None  # outside a request
+    with app.test_request_context("/staff/", environ_base={"REMOTE_ADDR": ADDRESS}):
+        entry = record(AuditAction.ACCOUNT_CHANGED, user, subject_user=user, changed=["name"])
+    assert (entry.ip_address, entry.detail) == (ADDRESS, {"changed": ["name"]})
+    assert record(AuditAction.ACCOUNT_CHANGED, user).ip_address is None  # outside a request
 
 
 @pytest.fixture
 def admin_client(app, db, make, reported):
     """An admin signed in; a log with entries by two people on two cases."""
+    from tingia.auth import events as auth_events
     from tingia.cases.history import record as history
 
     case, with_contact = reported
@@ -161,7 +177,7 @@ def admin_client(app, db, make, reported):
     bob = make.user("verifier", "01", email="bob@centre.test")
     other = make.case(make.report("Tin đồn khác hẳn: giá vàng giảm một nửa"))
     record_contact_view(alice, with_contact, ADDRESS)
-    record(AuditAction.LOGIN, bob, ip="198.51.100.9")
+    auth_events.record(AuthAction.LOGIN_SUCCEEDED, bob)
     history(other, CaseAction.NOTE, bob, text="ghi chú")
     db.session.commit()
     client = app.test_client()
@@ -183,6 +199,8 @@ def test_admins_search_by_user_case_action_and_date(admin_client, db):
     on_other = sum(1 for entry in entries(db) if entry.case_id == other.id)
     assert count_rows(client.get(f"/staff/admin/audit?case=%23{other.id}")) == on_other >= 2
     assert count_rows(client.get("/staff/admin/audit?action=contact_viewed")) == 1
+    signed_in = client.get("/staff/admin/audit?action=auth_event:login_succeeded")
+    assert count_rows(signed_in) == 1 and "bob@centre.test" in signed_in.text
     notes = client.get("/staff/admin/audit?action=case_event:note&user=bob@centre.test")
     assert count_rows(notes) == 1 and "Ghi chú" in notes.text
     today = utcnow().date()
@@ -207,3 +225,46 @@ def test_the_log_never_holds_contact_details(app, db, make, reported):
     stored = " ".join(repr((entry.detail, entry.ip_address)) for entry in entries(db))
     for secret in (*CONTACT.values(), "0912345678"):
         assert secret not in stored
+
+
+def test_sign_ins_accounts_and_tokens_are_in_the_log(app, db, make):
+    admin = make.user("admin", None)
+    verifier = make.user("verifier", "01", email="nam@centre.test")
+    db.session.commit()
+    client = app.test_client()
+    signed = client.post(
+        "/login",
+        data={"email": "nam@centre.test", "password": make.PASSWORD},
+        environ_base={"REMOTE_ADDR": ADDRESS},
+    )
+    assert signed.status_code == 302
+    [sign_in] = entries(db, AuditAction.AUTH_EVENT)
+    assert sign_in.auth_event.action == AuthAction.LOGIN_SUCCEEDED
+    assert (sign_in.actor_id, sign_in.subject_user_id, sign_in.ip_address) == (
+        verifier.id,
+        verifier.id,
+        ADDRESS,
+    )
+    created = {entry.subject_user_id: entry for entry in entries(db, AuditAction.ACCOUNT_CREATED)}
+    assert set(created) == {admin.id, verifier.id}
+    make.login(client, admin)
+    moved = client.post(
+        f"/staff/admin/users/{verifier.id}",
+        data={"role": "lead", "centre_id": verifier.centre_id},
+        environ_base={"REMOTE_ADDR": ADDRESS},
+    )
+    assert moved.status_code == 302
+    [changed] = entries(db, AuditAction.ACCOUNT_CHANGED)
+    assert (changed.actor_id, changed.subject_user_id, changed.ip_address) == (
+        admin.id,
+        verifier.id,
+        ADDRESS,
+    )
+    assert changed.detail["changed"] == ["role"] and changed.detail["role"] == "lead"
+    client.post("/staff/account/tokens", data={"name": "báo cáo"})
+    [token] = entries(db, AuditAction.TOKEN_CREATED)
+    assert (token.actor_id, token.subject_user_id) == (admin.id, admin.id)
+    client.post(f"/staff/account/tokens/{token.detail['token_id']}/revoke")
+    [revoked] = entries(db, AuditAction.TOKEN_REVOKED)
+    assert revoked.detail["token_id"] == token.detail["token_id"]
+    assert db.session.get(User, verifier.id).role == "lead"

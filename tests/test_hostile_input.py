@@ -23,7 +23,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms.fields.core import UnboundField
 
-from tingia.models import ApiToken, Case, Report
+from tingia.models import ApiToken, Case, Report, User
 from tingia.publishing import service as publishing
 from tingia.triage import service as triage
 
@@ -142,9 +142,10 @@ def path_parameters(rule: str) -> list[str]:
 
 def send(client, world: World, method: str, url: str, **kwargs):
     """Request as the admin (signed in again each time: a swept logout must not end the sweep)."""
-    with client.session_transaction() as session:
-        session["_user_id"] = str(world.admin_id)
-        session["_fresh"] = True
+    from tests import factories
+    from tingia.extensions import db
+
+    factories.login(client, db.session.get(User, world.admin_id))
     response = client.open(url, method=method, headers=world.headers, **kwargs)
     assert response.status_code < 500, (method, url[:200], response.status_code)
     # The sweep reached the views: neither sent to the login page nor refused the token.

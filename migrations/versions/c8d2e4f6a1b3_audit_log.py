@@ -1,11 +1,12 @@
-"""Audit log (append-only; case history entries referenced), reports.contact_erased_at
+"""Audit log (append-only; case history and sign-in audit entries referenced),
+reports.contact_erased_at
 
-On PostgreSQL a trigger refuses UPDATE and DELETE on audit_log and case_events (TRUNCATE, a
-database owner's operation, is not refused). Existing case history entries get their audit log
-entries.
+On PostgreSQL a trigger refuses UPDATE and DELETE on audit_log, case_events and auth_events
+(TRUNCATE, a database owner's operation, is not refused). Existing case history and sign-in
+audit entries get their audit log entries.
 
 Revision ID: c8d2e4f6a1b3
-Revises: 5d2f8b4c1e63
+Revises: a7c41e9b2d58
 Create Date: 2026-12-01 23:00:00
 """
 
@@ -13,26 +14,22 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c8d2e4f6a1b3"
-down_revision = "5d2f8b4c1e63"
+down_revision = "a7c41e9b2d58"
 branch_labels = None
 depends_on = None
 
 AUDIT_ACTIONS = (
     "case_event",
+    "auth_event",
     "contact_viewed",
     "contact_purged",
     "contact_erased",
-    "login",
-    "login_failed",
-    "logout",
-    "password_changed",
-    "two_factor_changed",
     "account_created",
     "account_changed",
     "token_created",
     "token_revoked",
 )
-APPEND_ONLY_TABLES = ("audit_log", "case_events")
+APPEND_ONLY_TABLES = ("audit_log", "case_events", "auth_events")
 
 
 def upgrade():
@@ -57,8 +54,12 @@ def upgrade():
         sa.Column("report_id", sa.Integer(), nullable=True),
         sa.Column("subject_user_id", sa.Integer(), nullable=True),
         sa.Column("case_event_id", sa.Integer(), nullable=True),
+        sa.Column("auth_event_id", sa.Integer(), nullable=True),
         sa.Column("detail", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(["actor_id"], ["users.id"], name="fk_audit_log_actor_id_users"),
+        sa.ForeignKeyConstraint(
+            ["auth_event_id"], ["auth_events.id"], name="fk_audit_log_auth_event_id_auth_events"
+        ),
         sa.ForeignKeyConstraint(
             ["case_event_id"], ["case_events.id"], name="fk_audit_log_case_event_id_case_events"
         ),
@@ -71,6 +72,7 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("id", name="pk_audit_log"),
         sa.UniqueConstraint("case_event_id", name="uq_audit_log_case_event_id"),
+        sa.UniqueConstraint("auth_event_id", name="uq_audit_log_auth_event_id"),
     )
     with op.batch_alter_table("audit_log") as batch_op:
         batch_op.create_index("ix_audit_log_action", ["action", "created_at"])
@@ -89,6 +91,12 @@ def upgrade():
         "INSERT INTO audit_log (created_at, actor_id, action, case_id, case_event_id, detail) "
         f"SELECT created_at, actor_id, 'case_event', case_id, id, {as_json}('case_action', action) "
         "FROM case_events ORDER BY id"
+    )
+    op.execute(
+        "INSERT INTO audit_log (created_at, actor_id, action, ip_address, subject_user_id, "
+        "auth_event_id, detail) SELECT created_at, COALESCE(actor_id, user_id), 'auth_event', "
+        f"NULLIF(ip, ''), user_id, id, {as_json}('auth_action', action) "
+        "FROM auth_events ORDER BY id"
     )
     if postgres:
         op.execute(

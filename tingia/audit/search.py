@@ -10,10 +10,20 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from tingia.extensions import db
-from tingia.models import AuditAction, AuditEntry, CaseAction, CaseEvent, User
+from tingia.models import (
+    AuditAction,
+    AuditEntry,
+    AuthAction,
+    AuthEvent,
+    CaseAction,
+    CaseEvent,
+    User,
+)
 
-# An action filter is an AuditAction, or a case history action as "case_event:<action>".
+# An action filter is an AuditAction, a case history action as "case_event:<action>" or a
+# sign-in audit action as "auth_event:<action>".
 CASE_EVENT_PREFIX = f"{AuditAction.CASE_EVENT}:"
+AUTH_EVENT_PREFIX = f"{AuditAction.AUTH_EVENT}:"
 
 
 @dataclass(frozen=True)
@@ -33,10 +43,13 @@ def user_id_for_email(email: str) -> int | None:
 
 
 def action_filters() -> list[str]:
-    """Every value the action filter accepts, audit actions then case history actions."""
-    return [str(action) for action in AuditAction] + [
-        f"{CASE_EVENT_PREFIX}{action}" for action in CaseAction
-    ]
+    """Every value the action filter accepts: audit actions, case history actions, sign-in
+    audit actions."""
+    return (
+        [str(action) for action in AuditAction]
+        + [f"{CASE_EVENT_PREFIX}{action}" for action in CaseAction]
+        + [f"{AUTH_EVENT_PREFIX}{action}" for action in AuthAction]
+    )
 
 
 def _day_start(day: date, zone: ZoneInfo) -> datetime:
@@ -49,6 +62,7 @@ def audit_query(wanted: AuditFilter, zone: ZoneInfo) -> Select[tuple[AuditEntry]
         selectinload(AuditEntry.actor),
         selectinload(AuditEntry.subject_user),
         selectinload(AuditEntry.case_event),
+        selectinload(AuditEntry.auth_event),
     )
     if wanted.user_id is not None:
         query = query.where(AuditEntry.actor_id == wanted.user_id)
@@ -59,6 +73,11 @@ def audit_query(wanted: AuditFilter, zone: ZoneInfo) -> Select[tuple[AuditEntry]
             case_action = wanted.action.removeprefix(CASE_EVENT_PREFIX)
             query = query.join(CaseEvent, AuditEntry.case_event_id == CaseEvent.id).where(
                 CaseEvent.action == case_action
+            )
+        elif wanted.action.startswith(AUTH_EVENT_PREFIX):
+            auth_action = AuthAction(wanted.action.removeprefix(AUTH_EVENT_PREFIX))
+            query = query.join(AuthEvent, AuditEntry.auth_event_id == AuthEvent.id).where(
+                AuthEvent.action == auth_action
             )
         else:
             query = query.where(AuditEntry.action == AuditAction(wanted.action))

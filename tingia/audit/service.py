@@ -1,4 +1,8 @@
-"""Writing the audit log, and keeping it (and the case history) append-only.
+"""Writing the audit log, and keeping it (and the entries it references) append-only.
+
+Case history entries, sign-in audit entries (tingia/auth/events.py), account and API token
+changes are logged by mapper events, whoever makes them; contact views and privacy actions by
+explicit calls (`record`, `record_contact_view`).
 
 Entries are added to the session like any change and committed with it: an action that is
 rolled back leaves no entry, an action that is committed always has one.
@@ -8,16 +12,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, has_request_context, request
-from sqlalchemy import event, insert
+from flask import Flask, g, has_request_context, request
+from sqlalchemy import event, insert, inspect
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapper, ORMExecuteState, Session
 
 from tingia.database import utcnow
 from tingia.extensions import db
-from tingia.models import AuditAction, AuditEntry, CaseEvent, Report, User
+from tingia.models import ApiToken, AuditAction, AuditEntry, AuthEvent, CaseEvent, Report, User
 
-APPEND_ONLY = (AuditEntry, CaseEvent)
+APPEND_ONLY = (AuditEntry, CaseEvent, AuthEvent)
+# A change of these is an ACCOUNT_CHANGED entry (the values of email and name are not copied).
+ACCOUNT_FIELDS = ("email", "name", "role", "centre_id", "active")
 
 
 class AppendOnlyError(RuntimeError):
@@ -72,19 +78,100 @@ def record_contact_view(user: User, report: Report, ip: str | None) -> AuditEntr
     )
 
 
+def _request_actor_id() -> int | None:
+    """The signed-in user (session or API token) of the current request, if any.
+
+    Read without loading anything (this runs inside a flush): the user the request already
+    loaded, or None.
+    """
+    if not has_request_context():
+        return None
+    user = g.get("api_user") or g.get("_login_user")
+    return getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None
+
+
+def _insert(connection: Connection, **values: Any) -> None:
+    values.setdefault("created_at", utcnow())
+    values.setdefault("ip_address", request_address())
+    values.setdefault("detail", {})
+    connection.execute(insert(AuditEntry).values(**values))
+
+
 def _reference_case_event(mapper: Mapper, connection: Connection, target: CaseEvent) -> None:
     """Every case history entry gets its audit log entry, in the same transaction."""
-    connection.execute(
-        insert(AuditEntry).values(
-            created_at=target.created_at or utcnow(),
-            actor_id=target.actor_id,
-            action=AuditAction.CASE_EVENT,
-            ip_address=request_address(),
-            case_id=target.case_id,
-            case_event_id=target.id,
-            detail={"case_action": target.action},
-        )
+    _insert(
+        connection,
+        created_at=target.created_at or utcnow(),
+        actor_id=target.actor_id,
+        action=AuditAction.CASE_EVENT,
+        case_id=target.case_id,
+        case_event_id=target.id,
+        detail={"case_action": target.action},
     )
+
+
+def _reference_auth_event(mapper: Mapper, connection: Connection, target: AuthEvent) -> None:
+    """Every sign-in audit entry (tingia/auth/events.py) gets its audit log entry."""
+    _insert(
+        connection,
+        created_at=target.created_at or utcnow(),
+        actor_id=target.actor_id or target.user_id,
+        action=AuditAction.AUTH_EVENT,
+        ip_address=target.ip or None,
+        subject_user_id=target.user_id,
+        auth_event_id=target.id,
+        detail={"auth_action": target.action},
+    )
+
+
+def _account_created(mapper: Mapper, connection: Connection, target: User) -> None:
+    _insert(
+        connection,
+        actor_id=_request_actor_id(),
+        action=AuditAction.ACCOUNT_CREATED,
+        subject_user_id=target.id,
+        detail={"role": target.role, "centre_id": target.centre_id},
+    )
+
+
+def _account_changed(mapper: Mapper, connection: Connection, target: User) -> None:
+    """A change of who someone is or may do (sign-in and two-factor state: auth_events)."""
+    state = inspect(target)
+    changed = [name for name in ACCOUNT_FIELDS if state.attrs[name].history.has_changes()]
+    if changed:
+        _insert(
+            connection,
+            actor_id=_request_actor_id(),
+            action=AuditAction.ACCOUNT_CHANGED,
+            subject_user_id=target.id,
+            detail={
+                "changed": changed,
+                "role": target.role,
+                "centre_id": target.centre_id,
+                "active": target.active,
+            },
+        )
+
+
+def _token_created(mapper: Mapper, connection: Connection, target: ApiToken) -> None:
+    _insert(
+        connection,
+        actor_id=_request_actor_id() or target.user_id,
+        action=AuditAction.TOKEN_CREATED,
+        subject_user_id=target.user_id,
+        detail={"token_id": target.id, "prefix": target.prefix},
+    )
+
+
+def _token_revoked(mapper: Mapper, connection: Connection, target: ApiToken) -> None:
+    if inspect(target).attrs.revoked_at.history.has_changes() and target.revoked_at is not None:
+        _insert(
+            connection,
+            actor_id=_request_actor_id(),
+            action=AuditAction.TOKEN_REVOKED,
+            subject_user_id=target.user_id,
+            detail={"token_id": target.id, "prefix": target.prefix},
+        )
 
 
 def _refuse_change(mapper: Mapper, connection: Connection, target: Any) -> None:
@@ -98,14 +185,27 @@ def _refuse_bulk_change(state: ORMExecuteState) -> None:
         raise AppendOnlyError("the audit log and the case history are append-only")
 
 
+# Mapper events that write the log, by model and event.
+LISTENERS = (
+    (CaseEvent, "after_insert", _reference_case_event),
+    (AuthEvent, "after_insert", _reference_auth_event),
+    (User, "after_insert", _account_created),
+    (User, "after_update", _account_changed),
+    (ApiToken, "after_insert", _token_created),
+    (ApiToken, "after_update", _token_revoked),
+)
+
+
 def init_app(app: Flask) -> None:
-    """Reference case history entries from the log; refuse ORM updates and deletes of both.
+    """Write the log on every change it covers; refuse ORM updates and deletes of the log and
+    of the entries it references.
 
     On PostgreSQL a trigger refuses UPDATE and DELETE as well (migration c8d2e4f6a1b3).
     """
     if event.contains(CaseEvent, "after_insert", _reference_case_event):
         return
-    event.listen(CaseEvent, "after_insert", _reference_case_event)
+    for model, name, listener in LISTENERS:
+        event.listen(model, name, listener)
     for model in APPEND_ONLY:
         event.listen(model, "before_update", _refuse_change)
         event.listen(model, "before_delete", _refuse_change)

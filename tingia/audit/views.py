@@ -26,9 +26,11 @@ def _admins_only() -> None:
 
 
 def entry_action(entry: AuditEntry) -> str:
-    """What an entry's action is called (a case history entry by its own action)."""
+    """What an entry's action is called (a referenced entry by its own action)."""
     if entry.case_event is not None:
         return action_label(f"{entry.action}:{entry.case_event.action}")
+    if entry.auth_event is not None:
+        return action_label(f"{entry.action}:{entry.auth_event.action}")
     return action_label(entry.action)
 
 

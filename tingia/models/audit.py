@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tingia.database import utcnow
 from tingia.extensions import db
 from tingia.models.enums import AuditAction, enum_type
+from tingia.models.signin import AuthEvent
 from tingia.models.user import User
 
 
@@ -34,7 +35,8 @@ class AuditEntry(db.Model):
     """One entry of the audit log: who (None: the system, or a citizen), what, when, from where.
 
     Never holds a reporter's contact details, only which report's were concerned. A case's
-    history entry is referenced (`case_event_id`), not copied: its details stay in case_events.
+    history entry and a sign-in audit entry are referenced (`case_event_id`, `auth_event_id`),
+    not copied: their details stay in case_events and auth_events.
     """
 
     __tablename__ = "audit_log"
@@ -52,11 +54,15 @@ class AuditEntry(db.Model):
     case_event_id: Mapped[int | None] = mapped_column(
         ForeignKey("case_events.id"), unique=True, default=None
     )
+    auth_event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("auth_events.id"), unique=True, default=None
+    )
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
     subject_user: Mapped[User | None] = relationship(foreign_keys=[subject_user_id])
     case_event: Mapped[CaseEvent | None] = relationship()
+    auth_event: Mapped[AuthEvent | None] = relationship()
 
     __table_args__ = (
         Index("ix_audit_log_actor", "actor_id", "created_at"),

@@ -228,21 +228,18 @@ class AuthAction(StrEnum):
 class AuditAction(StrEnum):
     """What an entry of the audit log records (tingia/audit).
 
-    A case's history entries are in the audit log as CASE_EVENT entries that point to them.
+    A case's history entries (case_events) and the sign-in audit's entries (auth_events) are in
+    the audit log as CASE_EVENT and AUTH_EVENT entries that point to them.
     """
 
     CASE_EVENT = "case_event"
+    AUTH_EVENT = "auth_event"
     CONTACT_VIEWED = "contact_viewed"
     CONTACT_PURGED = "contact_purged"  # retention period over (flask privacy purge)
     CONTACT_ERASED = "contact_erased"  # at the reporter's request
-    LOGIN = "login"
-    LOGIN_FAILED = "login_failed"
-    LOGOUT = "logout"
-    # bandit B105 reads these three names of actions as passwords and tokens; they are not.
-    PASSWORD_CHANGED = "password_changed"  # nosec B105
-    TWO_FACTOR_CHANGED = "two_factor_changed"
     ACCOUNT_CREATED = "account_created"
     ACCOUNT_CHANGED = "account_changed"
+    # bandit B105 reads these two names of actions as tokens; they are not.
     TOKEN_CREATED = "token_created"  # nosec B105
     TOKEN_REVOKED = "token_revoked"  # nosec B105
 
