@@ -23,7 +23,8 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms.fields.core import UnboundField
 
-from tingia.models import ApiToken, Case, Report, User
+from tingia.auth import sessions
+from tingia.models import ApiToken, Case, Report, StaffSession, User
 from tingia.publishing import service as publishing
 from tingia.triage import service as triage
 
@@ -94,6 +95,10 @@ def world(app: Flask, db, make, client) -> World:
     content |= {"summary": "Sai.", "explanation": "Sai.", "sources": ["https://moh.gov.vn/1"]}
     publishing.save_publication(published, content, admin)
     verdict = publishing.publish(published, lead)
+    takedown = make.takedown(lead)
+    proposal = make.proposal(takedown.source, lead)
+    sessions.start_session(admin, second_factor=True)
+    staff_session = db.session.scalar(select(StaffSession).where(StaffSession.user_id == admin.id))
     headers = make.auth_headers(admin)
     token = db.session.scalar(select(ApiToken).where(ApiToken.user_id == admin.id))
     make.login(client, admin)
@@ -108,6 +113,10 @@ def world(app: Flask, db, make, client) -> World:
         "code": report.tracking_code,
         "id_or_slug": verdict.slug,
         "filename": "css/tingia.css",
+        "takedown_id": takedown.id,
+        "source_id": takedown.source.id,
+        "proposal_id": proposal.id,
+        "session_id": staff_session.id,
     }
     db.session.commit()
     return World({name: str(value) for name, value in values.items()}, headers, admin.id)
@@ -149,7 +158,7 @@ def send(client, world: World, method: str, url: str, **kwargs):
     response = client.open(url, method=method, headers=world.headers, **kwargs)
     assert response.status_code < 500, (method, url[:200], response.status_code)
     # The sweep reached the views: neither sent to the login page nor refused the token.
-    if "/logout" not in url:
+    if not url.startswith(("/logout", "/login")):  # the sign-in pages send back to sign-in
         assert "/login" not in response.headers.get("Location", ""), (method, url[:200])
     if "revoke" not in url:
         assert response.status_code != 401, (method, url[:200])
@@ -162,8 +171,10 @@ def test_hostile_ids_in_the_path_are_404(app, client, world):
             for number in HUGE_NUMBERS:
                 url = fill(rule, world.values, (name, number))
                 response = send(client, world, method, url)
-                if "int:" in rule and f"<int:{name}>" in rule:
-                    assert response.status_code == 404, (method, url[:120], response.status_code)
+                if f"<int:{name}>" in rule or f"<id:{name}>" in rule:
+                    # 404; 405 where the path's other rule has the method (Werkzeug matches the
+                    # path before the converter refuses the id): a 4xx either way.
+                    assert response.status_code in (404, 405), (method, url[:120])
             for text in ("a%00b", "%ED%A0%80", "%C2%B2"):
                 send(client, world, method, fill(rule, world.values, (name, text)))
 

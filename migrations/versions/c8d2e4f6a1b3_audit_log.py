@@ -1,9 +1,9 @@
 """Audit log (append-only; case history and sign-in audit entries referenced),
 reports.contact_erased_at
 
-On PostgreSQL a trigger refuses UPDATE and DELETE on audit_log, case_events and auth_events
-(TRUNCATE, a database owner's operation, is not refused). Existing case history and sign-in
-audit entries get their audit log entries.
+On PostgreSQL a trigger refuses UPDATE and DELETE on audit_log (TRUNCATE, a database owner's
+operation, is not refused). Existing case history and sign-in audit entries get their audit log
+entries.
 
 Revision ID: c8d2e4f6a1b3
 Revises: a7c41e9b2d58
@@ -29,7 +29,7 @@ AUDIT_ACTIONS = (
     "token_created",
     "token_revoked",
 )
-APPEND_ONLY_TABLES = ("audit_log", "case_events", "auth_events")
+APPEND_ONLY_TABLES = ("audit_log",)
 
 
 def upgrade():

@@ -1,4 +1,4 @@
-"""Writing the audit log, and keeping it (and the entries it references) append-only.
+"""Writing the audit log, and keeping it append-only.
 
 Case history entries, sign-in audit entries (tingia/auth/events.py), account and API token
 changes are logged by mapper events, whoever makes them; contact views and privacy actions by
@@ -21,13 +21,15 @@ from tingia.database import utcnow
 from tingia.extensions import db
 from tingia.models import ApiToken, AuditAction, AuditEntry, AuthEvent, CaseEvent, Report, User
 
-APPEND_ONLY = (AuditEntry, CaseEvent, AuthEvent)
+# The log copies who, what and when of the entries it references, so it stays true even if a
+# referenced row is corrected later; only the log itself is append-only.
+APPEND_ONLY = (AuditEntry,)
 # A change of these is an ACCOUNT_CHANGED entry (the values of email and name are not copied).
 ACCOUNT_FIELDS = ("email", "name", "role", "centre_id", "active")
 
 
 class AppendOnlyError(RuntimeError):
-    """The audit log and the case history are never changed or deleted through the app."""
+    """The audit log is never changed or deleted through the app."""
 
 
 def request_address() -> str | None:
@@ -182,7 +184,7 @@ def _refuse_bulk_change(state: ORMExecuteState) -> None:
     if (state.is_update or state.is_delete) and any(
         mapper.class_ in APPEND_ONLY for mapper in state.all_mappers
     ):
-        raise AppendOnlyError("the audit log and the case history are append-only")
+        raise AppendOnlyError("the audit log is append-only")
 
 
 # Mapper events that write the log, by model and event.
@@ -197,8 +199,7 @@ LISTENERS = (
 
 
 def init_app(app: Flask) -> None:
-    """Write the log on every change it covers; refuse ORM updates and deletes of the log and
-    of the entries it references.
+    """Write the log on every change it covers; refuse ORM updates and deletes of the log.
 
     On PostgreSQL a trigger refuses UPDATE and DELETE as well (migration c8d2e4f6a1b3).
     """

@@ -1,5 +1,5 @@
 """The history of every case (who did what, when) and the audit log (every change and every
-view of a reporter's contact details, with the address it came from). Both are append-only."""
+view of a reporter's contact details, with the address it came from; append-only)."""
 
 from __future__ import annotations
 
@@ -35,8 +35,8 @@ class AuditEntry(db.Model):
     """One entry of the audit log: who (None: the system, or a citizen), what, when, from where.
 
     Never holds a reporter's contact details, only which report's were concerned. A case's
-    history entry and a sign-in audit entry are referenced (`case_event_id`, `auth_event_id`),
-    not copied: their details stay in case_events and auth_events.
+    history entry and a sign-in audit entry are referenced (`case_event_id`, `auth_event_id`):
+    who, what and when are copied, the details stay in case_events and auth_events.
     """
 
     __tablename__ = "audit_log"
