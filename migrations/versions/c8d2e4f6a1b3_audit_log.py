@@ -6,7 +6,7 @@ operation, is not refused). Existing case history and sign-in audit entries get 
 entries.
 
 Revision ID: c8d2e4f6a1b3
-Revises: a7c41e9b2d58
+Revises: 7d2f4b8c1e05
 Create Date: 2026-12-01 23:00:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c8d2e4f6a1b3"
-down_revision = "a7c41e9b2d58"
+down_revision = "7d2f4b8c1e05"
 branch_labels = None
 depends_on = None
 
