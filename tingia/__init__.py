@@ -60,9 +60,11 @@ def _init_extensions(app: Flask) -> None:
     login_manager.localize_callback = gettext
     app.before_request(sessions.touch_current_session)
 
-    from tingia.i18n import template_helpers
+    from tingia.i18n import compile_catalogues, register_filters, template_helpers
 
+    compile_catalogues(Path(app.root_path) / "translations")
     app.context_processor(template_helpers)
+    register_filters(app)
 
     from tingia.jobs import dispatch
 

@@ -106,6 +106,8 @@ def save_publication(
     verdict.rating, verdict.title, verdict.claim = clean.rating, clean.title, clean.claim
     verdict.summary, verdict.explanation = clean.summary, clean.explanation
     verdict.advice, verdict.sources = clean.advice, list(clean.sources)
+    verdict.source_titles = dict(clean.source_titles)
+    verdict.subject_area, verdict.search_text = clean.subject_area, clean.search_text
     # Four eyes: whoever wrote the text last may not be the one who publishes it.
     verdict.author = actor
     db.session.flush()
