@@ -34,6 +34,7 @@ from tingia.models import (
     TakedownChannel,
     TakedownStatus,
 )
+from tingia.text import fold_diacritics
 
 PLATFORM_LABELS = {
     Platform.FACEBOOK: "Facebook",
@@ -291,3 +292,10 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters.update(
         dateformat=local_date, datetimeformat=local_datetime, numberformat=local_number
     )
+    app.jinja_env.tests["vietnamese"] = looks_vietnamese
+
+
+def looks_vietnamese(text: object) -> bool:
+    """True when the text has Vietnamese letters (diacritics, đ): it then gets lang="vi" on
+    pages in another language, so screen readers pronounce it right."""
+    return isinstance(text, str) and fold_diacritics(text) != text

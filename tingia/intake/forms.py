@@ -7,7 +7,6 @@ import re
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import (
     BooleanField,
     MultipleFileField,
@@ -19,10 +18,10 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from tingia.centres.service import provinces_by_name
 from tingia.extensions import db
 from tingia.i18n import CATEGORY_HINT_LABELS, PLATFORM_LABELS
 from tingia.intake.uploads import ImageRejected, UploadedImage, read_image_upload
-from tingia.matching.normalise import fold_diacritics
 from tingia.matching.urls import canonical_url
 from tingia.models import CategoryHint, Platform, Province
 
@@ -40,15 +39,12 @@ def normalise_link(raw: str | None) -> str | None:
     return link
 
 
-def _sort_key(name: str) -> str:
-    # People look for "Hà Nội", not "Thành phố Hà Nội": sort on the name proper, accents folded.
-    return fold_diacritics(name.removeprefix("Thành phố ")).casefold()
-
-
 def province_choices() -> list[SelectChoice]:
-    """The 34 provinces, alphabetical by their proper name, for the select."""
-    rows = db.session.execute(select(Province.code, Province.name)).all()
-    return [SelectChoice(code, name) for code, name in sorted(rows, key=lambda r: _sort_key(r[1]))]
+    """The 34 provinces, alphabetical by their proper name, for the select (names in
+    Vietnamese, marked so on English pages)."""
+    return [
+        SelectChoice(code, name, render_kw={"lang": "vi"}) for code, name in provinces_by_name()
+    ]
 
 
 class ReportForm(FlaskForm):
