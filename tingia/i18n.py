@@ -211,6 +211,7 @@ def template_helpers() -> dict[str, Any]:
         "PublicationKind": PublicationKind,
         "PublicationStatus": PublicationStatus,
         "Rating": Rating,
+        "ReportStatus": ReportStatus,
         "Role": Role,
         "ProposalStatus": ProposalStatus,
         "SourceList": SourceList,

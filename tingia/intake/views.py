@@ -6,6 +6,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import get_locale
 
 from tingia.extensions import db, limiter
+from tingia.intake.answers import known_answers
 from tingia.intake.forms import ReportForm, TrackForm
 from tingia.intake.service import accept_report, find_report_by_code, report_input_from_form
 from tingia.publishing.public import public_outcome
@@ -53,9 +54,12 @@ def track(code: str):
         abort(404, description="tracking code not found")
     if found.tracking_code != code:
         return redirect(url_for("intake.track", code=found.tracking_code, **request.args))
+    outcome = public_outcome(found)
     return render_template(
         "intake/track.html",
         report=found,
-        outcome=public_outcome(found),
+        outcome=outcome,
+        answers=known_answers(found) if outcome is None else [],
         just_submitted=request.args.get("new") == "1",
+        clock_hours=current_app.config["CASE_CLOCK_HOURS"],
     )
