@@ -119,7 +119,20 @@ class DefaultConfig:
     # at least twice as many as in the window before.
     SURGE_WINDOW_HOURS = 6
     SURGE_MIN_REPORTS = 5
-    PUBLIC_BASE_URL: str | None = None  # absolute URLs in feeds and ClaimReview
+    PUBLIC_BASE_URL: str | None = None  # absolute URLs in feeds, ClaimReview and emails
+
+    # Email to reporters (Flask-Mail), sent by the worker only. The worker needs PUBLIC_BASE_URL
+    # (or SERVER_NAME) to write the links.
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER = "Tingia <no-reply@tingia.gov.vn>"
+    MAIL_SUPPRESS_SEND = False
+    MAIL_JOB_TIMEOUT = 60  # seconds a send_notification job may take
+    MAIL_MAX_ATTEMPTS = 10  # then the notification is marked failed (never retried again)
 
 
 def _parse_env_value(raw: str) -> Any:

@@ -66,7 +66,10 @@ class PeriodicJob:
     timeout: int = 300
 
 
-PERIODIC_JOBS = (PeriodicJob("sweep", tasks.sweep, "SWEEP_INTERVAL_SECONDS"),)
+PERIODIC_JOBS = (
+    PeriodicJob("sweep", tasks.sweep, "SWEEP_INTERVAL_SECONDS"),
+    PeriodicJob("notifications", tasks.sweep_notifications, "SWEEP_INTERVAL_SECONDS"),
+)
 
 
 class FewerRoundTrips:
@@ -389,6 +392,7 @@ def _sweep_at_start() -> None:
     periodic sweep catches up)."""
     try:
         tasks.sweep_unprocessed(older_than_seconds=0)
+        tasks.sweep_unsent_notifications(older_than_seconds=0)
     except Exception as error:  # noqa: BLE001  (a database outage must not stop the worker)
         log.warning("sweep at start failed (%s); the periodic sweep will retry", error)
     finally:

@@ -10,6 +10,8 @@ from tingia.models.enums import (
     CaseStatus,
     Category,
     CategoryHint,
+    NotificationKind,
+    NotificationStatus,
     Platform,
     ProposalStatus,
     PublicationKind,
@@ -28,6 +30,7 @@ from tingia.models.enums import (
 )
 from tingia.models.jobs import ReportJob
 from tingia.models.matching import GroupingLock, MatchKey, PhotoHash
+from tingia.models.notification import Notification
 from tingia.models.province import Centre, Province
 from tingia.models.report import Attachment, Report
 from tingia.models.signin import AuthEvent, LoginThrottle, RecoveryCode, StaffSession
@@ -55,6 +58,9 @@ __all__ = [
     "GroupingLock",
     "LoginThrottle",
     "MatchKey",
+    "Notification",
+    "NotificationKind",
+    "NotificationStatus",
     "PhotoHash",
     "Platform",
     "ProposalStatus",

@@ -126,6 +126,23 @@ class PublicationStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class NotificationKind(StrEnum):
+    """What a reporter is told by email about the answer to their report."""
+
+    PUBLISHED = "published"  # the verdict or warning is out
+    CORRECTED = "corrected"  # it was edited and published again
+    WITHDRAWN = "withdrawn"  # it was taken down
+
+
+class NotificationStatus(StrEnum):
+    """pending -> sent; skipped when no longer true or no address; failed after every attempt."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
 class SuggestionStatus(StrEnum):
     """A matcher's suggestion, until a verifier decides on it."""
 

@@ -6,7 +6,7 @@ Nothing here reads reporters' contact fields; the templates only get publication
 from __future__ import annotations
 
 from feedgen.feed import FeedGenerator
-from flask import Blueprint, Response, abort, redirect, render_template, request
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 from flask_babel import gettext as _
 
 from tingia import storage
@@ -40,6 +40,24 @@ def home():
         "publishing/home.html",
         verdicts=db.session.scalars(published(PublicationKind.VERDICT).limit(HOME_ITEMS)).all(),
         warnings=db.session.scalars(published(PublicationKind.WARNING).limit(HOME_ITEMS)).all(),
+    )
+
+
+@bp.route("/about")
+def about():
+    """Who runs the centre, how reports are handled, the hotline."""
+    return render_template(
+        "publishing/about.html", clock_hours=current_app.config["CASE_CLOCK_HOURS"]
+    )
+
+
+@bp.route("/privacy")
+def privacy():
+    """What is kept about reporters, for how long, and who sees it."""
+    return render_template(
+        "publishing/privacy.html",
+        # Set by the retention purge (tingia's data-protection settings), when configured.
+        retention_days=current_app.config.get("CONTACT_RETENTION_DAYS"),
     )
 
 
