@@ -258,7 +258,9 @@ def run_worker(app: Flask):
             for job_id in queue.failed_job_registry.get_job_ids()
         ]
         if failed:
-            raise AssertionError("jobs failed:\n" + "\n".join(str(job.exc_info) for job in failed))
+            raise AssertionError(
+                "jobs failed:\n" + "\n".join(str(job.latest_result().exc_string) for job in failed)
+            )
         return queue.finished_job_registry.count - finished_before
 
     return run

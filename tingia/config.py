@@ -35,6 +35,9 @@ class DefaultConfig:
     MAX_CONTENT_LENGTH = 5 * 10 * 1024 * 1024 + 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 1024 * 1024
     MAX_CONTENT_CHARS = 20_000
+    # Images chosen on a form that came back with errors are kept this long for the citizen.
+    PENDING_UPLOAD_HOURS = 24
+    PENDING_UPLOAD_PURGE_INTERVAL_SECONDS = 3600
 
     # Background jobs.
     RQ_QUEUE = "tingia"

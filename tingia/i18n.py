@@ -287,11 +287,20 @@ def local_number(value: int | float) -> str:
     return format_decimal(value)
 
 
+def local_file_size(size_bytes: int) -> str:
+    """A file size in MB with one decimal, in the reader's number format ("1,5 MB")."""
+    megabytes = max(size_bytes / (1024 * 1024), 0.1)
+    return f"{format_decimal(megabytes, format='#,##0.0')} MB"
+
+
 def register_filters(app: Flask) -> None:
     """Date and number filters for templates. They replace Flask-Babel's `dateformat` and
     `datetimeformat`, whose CLDR patterns are not the ones the centre uses."""
     app.jinja_env.filters.update(
-        dateformat=local_date, datetimeformat=local_datetime, numberformat=local_number
+        dateformat=local_date,
+        datetimeformat=local_datetime,
+        numberformat=local_number,
+        filesize=local_file_size,
     )
     app.jinja_env.tests["vietnamese"] = looks_vietnamese
 

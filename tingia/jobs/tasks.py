@@ -15,6 +15,7 @@ from redis.exceptions import RedisError
 from rq import get_current_job
 
 from tingia.extensions import db
+from tingia.intake import service as intake
 from tingia.jobs.outbox import (
     begin_attempt,
     pending_job_ids,
@@ -150,6 +151,21 @@ def sweep_notifications() -> int:
         return sweep_unsent_notifications()
     finally:
         db.session.remove()
+
+
+def purge_pending_uploads() -> int:
+    """The periodic purge of images kept with report forms that were never sent again."""
+    try:
+        purged = intake.purge_pending_uploads()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    finally:
+        db.session.remove()
+    if purged:
+        log.info("purged %d pending uploads", purged)
+    return purged
 
 
 # A new row of these models is work to do: committing it enqueues its job (dispatch.py).

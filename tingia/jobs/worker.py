@@ -69,6 +69,9 @@ class PeriodicJob:
 PERIODIC_JOBS = (
     PeriodicJob("sweep", tasks.sweep, "SWEEP_INTERVAL_SECONDS"),
     PeriodicJob("notifications", tasks.sweep_notifications, "SWEEP_INTERVAL_SECONDS"),
+    PeriodicJob(
+        "pending-uploads", tasks.purge_pending_uploads, "PENDING_UPLOAD_PURGE_INTERVAL_SECONDS"
+    ),
 )
 
 

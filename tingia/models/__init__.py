@@ -31,6 +31,7 @@ from tingia.models.enums import (
 from tingia.models.jobs import ReportJob
 from tingia.models.matching import GroupingLock, MatchKey, PhotoHash
 from tingia.models.notification import Notification
+from tingia.models.pending_upload import PendingUpload
 from tingia.models.province import Centre, Province
 from tingia.models.report import Attachment, Report
 from tingia.models.signin import AuthEvent, LoginThrottle, RecoveryCode, StaffSession
@@ -61,6 +62,7 @@ __all__ = [
     "Notification",
     "NotificationKind",
     "NotificationStatus",
+    "PendingUpload",
     "PhotoHash",
     "Platform",
     "ProposalStatus",
