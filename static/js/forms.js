@@ -31,6 +31,7 @@
     (root || document).querySelectorAll("form[data-submit-once]").forEach(submitOnce);
   }
 
+  document.documentElement.classList.add("js");
   window.Tingia = window.Tingia || {};
   window.Tingia.initForms = init;
   document.addEventListener("DOMContentLoaded", function () { init(document); });
