@@ -220,9 +220,9 @@ class PublicFilters:
 
 
 def _utc_start_of(day: date) -> datetime:
-    """The first moment of a day in the centre's time zone, as the naive UTC that is stored."""
+    """The first moment of a day in the centre's time zone, in UTC."""
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return datetime.combine(day, time.min, zone).astimezone(UTC).replace(tzinfo=None)
+    return datetime.combine(day, time.min, zone).astimezone(UTC)
 
 
 def search_published(kind: PublicationKind, filters: PublicFilters) -> Select[tuple[Verdict]]:
