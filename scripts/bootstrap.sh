@@ -144,7 +144,7 @@ compile_translations() {
     done
     [ $stale -eq 1 ] || return 0
     log "compiling the message catalogues (pybabel compile)"
-    "$VENV/bin/pybabel" compile -q -d "$ROOT_DIR/tingia/translations" ||
+    "$VENV/bin/pybabel" compile -d "$ROOT_DIR/tingia/translations" >/dev/null ||
         die "pybabel compile failed"
 }
 
