@@ -1,7 +1,7 @@
 """Verdicts and warnings: subject area, source titles, folded search text; claims never the title
 
 Revision ID: 8a4c2e6f1b37
-Revises: 5d2f8b4c1e63
+Revises: 7e4b2c9a5f10
 Create Date: 2026-12-02 09:00:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 from tingia.text import fold_words
 
 revision = "8a4c2e6f1b37"
-down_revision = "5d2f8b4c1e63"
+down_revision = "7e4b2c9a5f10"
 branch_labels = None
 depends_on = None
 
