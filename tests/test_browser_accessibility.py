@@ -12,8 +12,8 @@ from tests.browser_support import (
     describe_violations,
     horizontal_overflow,
     save_screenshot,
+    sign_in,
 )
-from tests.factories import PASSWORD
 from tingia.publishing import service as publishing
 from tingia.triage import service as triage
 
@@ -76,14 +76,6 @@ def site(db, make):
         "report": report,
         "verifier": verifier,
     }
-
-
-def sign_in(page, email: str) -> None:
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/staff/**")
 
 
 def check_pages(
