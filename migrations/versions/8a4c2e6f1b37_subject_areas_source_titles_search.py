@@ -1,7 +1,7 @@
 """Verdicts and warnings: subject area, source titles, folded search text; claims never the title
 
 Revision ID: 8a4c2e6f1b37
-Revises: b7c41d2e9a10
+Revises: 7d2f4b8c1e05
 Create Date: 2026-12-02 09:00:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 from tingia.text import fold_words
 
 revision = "8a4c2e6f1b37"
-down_revision = "b7c41d2e9a10"
+down_revision = "7d2f4b8c1e05"
 branch_labels = None
 depends_on = None
 
