@@ -135,10 +135,17 @@ def sweep_unsent_notifications(older_than_seconds: int | None = None) -> int:
     """Re-enqueue pending notifications whose job was lost or gave up; returns how many."""
     if older_than_seconds is None:
         older_than_seconds = current_app.config["SWEEP_AFTER_SECONDS"]
+    notification_ids = notifications.unsent_ids(older_than_seconds)
+    db.session.rollback()  # end the read transaction: enqueueing can take a while
+    try:
+        pending = pending_job_ids([notification_job_id(n) for n in notification_ids])
+    except RedisError as error:
+        log.warning("notification sweep: Redis unreachable (%s)", error)
+        return 0
     enqueued = 0
-    for notification_id in notifications.unsent_ids(older_than_seconds):
+    for notification_id in notification_ids:
         job_id = notification_job_id(notification_id)
-        if not is_pending(job_id) and enqueue_notification(notification_id):
+        if job_id not in pending and enqueue_notification(notification_id):
             enqueued += 1
     if enqueued:
         log.info("sweep re-enqueued %d unsent notifications", enqueued)
