@@ -109,6 +109,45 @@ ensure_fonts() {
     fi
 }
 
+# --- browser test tools (npm) -------------------------------------------------
+
+TEST_TOOLS_DIR=$ROOT_DIR/tests/axe
+
+# Install the JavaScript the browser tests inject into pages (axe-core), pinned by
+# tests/axe/package-lock.json; skipped while the lock file is unchanged. Uses Debian's nodejs
+# and npm when npm is missing.
+ensure_test_tools() {
+    if ! command -v npm >/dev/null; then
+        ensure_apt_packages nodejs npm
+    fi
+    local want stamp=$TEST_TOOLS_DIR/node_modules/.package-lock.sha256
+    want=$(sha256sum "$TEST_TOOLS_DIR/package-lock.json" | cut -d' ' -f1)
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] &&
+        [ -f "$TEST_TOOLS_DIR/node_modules/axe-core/axe.min.js" ]; then
+        return 0
+    fi
+    log "installing the browser test tools (npm ci in ${TEST_TOOLS_DIR#"$ROOT_DIR"/})"
+    (cd "$TEST_TOOLS_DIR" && npm ci --no-audit --no-fund --loglevel=error) ||
+        die "npm ci failed in $TEST_TOOLS_DIR"
+    printf '%s\n' "$want" >"$stamp"
+}
+
+# --- translations ------------------------------------------------------------
+
+# Compile the message catalogues (tingia/translations/*/LC_MESSAGES/messages.po -> .mo) when a
+# .mo is missing or older than its .po. The .mo files are build output, not kept in git.
+compile_translations() {
+    local po mo stale=0
+    for po in "$ROOT_DIR"/tingia/translations/*/LC_MESSAGES/messages.po; do
+        mo=${po%.po}.mo
+        if [ ! -f "$mo" ] || [ "$po" -nt "$mo" ]; then stale=1; fi
+    done
+    [ $stale -eq 1 ] || return 0
+    log "compiling the message catalogues (pybabel compile)"
+    "$VENV/bin/pybabel" compile -d "$ROOT_DIR/tingia/translations" >/dev/null ||
+        die "pybabel compile failed"
+}
+
 # --- ports & services --------------------------------------------------------
 
 # find_free_port START: first port >= START that nothing is bound to on 127.0.0.1.
@@ -180,5 +219,6 @@ stop_pidfile() {
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     cd "$ROOT_DIR"
     ensure_venv
+    compile_translations
     log "virtualenv ready: $VENV ($("$VENV/bin/python" -V))"
 fi

@@ -25,6 +25,7 @@ export PYTHONUNBUFFERED=1
 
 setup_python() {
     ensure_venv
+    compile_translations
 }
 
 setup_system_packages() {

@@ -291,12 +291,16 @@ main() {
 
     cd "$ROOT_DIR"
     ensure_venv
+    compile_translations
     export PATH=$VENV/bin:$PATH
     local pkgs=(redis-server tesseract-ocr tesseract-ocr-vie)
     if [[ " $backends " == *" postgres "* ]]; then pkgs+=(postgresql); fi
     if [ $fast -eq 0 ]; then pkgs+=(chromium); fi
     ensure_apt_packages "${pkgs[@]}"
-    if [ $fast -eq 0 ]; then ensure_fonts; fi
+    if [ $fast -eq 0 ]; then
+        ensure_fonts
+        ensure_test_tools
+    fi
 
     mkdir -p "$TEST_DIR"
     claim_test_dir

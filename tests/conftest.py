@@ -15,6 +15,9 @@ import subprocess
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from email import policy as email_policy
+from email.message import EmailMessage
+from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
@@ -90,8 +93,46 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'tingia-test.db'}"
 
 
+class Mailbox:
+    """What a real local SMTP server (aiosmtpd) received: parsed messages and their envelopes."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.envelope_recipients: list[list[str]] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
+        message = BytesParser(policy=email_policy.default).parsebytes(envelope.content)
+        self.messages.append(message)
+        self.envelope_recipients.append(list(envelope.rcpt_tos))
+        return "250 Message accepted for delivery"
+
+    def clear(self) -> None:
+        self.messages.clear()
+        self.envelope_recipients.clear()
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[tuple[str, int, Mailbox]]:
+    """A real SMTP server on a free local port for the session: (host, port, mailbox)."""
+    from aiosmtpd.controller import Controller
+
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    yield controller.hostname, controller.port, box
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server) -> Mailbox:
+    """The messages the SMTP server received during this test."""
+    box = smtp_server[2]
+    box.clear()
+    return box
+
+
 def make_config(database_url: str, redis_url: str, upload_dir: Path, **extra) -> dict:
-    """Settings for a test app."""
+    """Settings for a test app (mail is not sent unless `extra` points it at a server)."""
     return {
         "ENV": "testing",
         "TESTING": True,
@@ -104,6 +145,7 @@ def make_config(database_url: str, redis_url: str, upload_dir: Path, **extra) ->
         "SERVER_NAME": "tingia.test",
         "RQ_QUEUE": "tingia-test",
         "JOB_RETRIES": 0,  # a failing job fails the test at once instead of being retried
+        "MAIL_SUPPRESS_SEND": True,
         **extra,
     }
 
@@ -142,9 +184,18 @@ def _empty_tables(app: Flask) -> None:
 
 
 @pytest.fixture
-def app_config(database_url: str, redis_url: str, tmp_path: Path) -> dict:
-    """The settings the `app` fixture is built with (override in a module to change them)."""
-    return make_config(database_url, redis_url, tmp_path / "uploads")
+def app_config(database_url: str, redis_url: str, tmp_path: Path, smtp_server) -> dict:
+    """The settings the `app` fixture is built with (override in a module to change them); mail
+    goes to the session's SMTP server."""
+    host, port, _box = smtp_server
+    return make_config(
+        database_url,
+        redis_url,
+        tmp_path / "uploads",
+        MAIL_SERVER=host,
+        MAIL_PORT=port,
+        MAIL_SUPPRESS_SEND=False,
+    )
 
 
 class FreshContextClient(FlaskClient):
@@ -207,7 +258,9 @@ def run_worker(app: Flask):
             for job_id in queue.failed_job_registry.get_job_ids()
         ]
         if failed:
-            raise AssertionError("jobs failed:\n" + "\n".join(str(job.exc_info) for job in failed))
+            raise AssertionError(
+                "jobs failed:\n" + "\n".join(str(job.latest_result().exc_string) for job in failed)
+            )
         return queue.finished_job_registry.count - finished_before
 
     return run

@@ -25,8 +25,8 @@ def test_json_report_is_accepted(client, db):
     response = client.post("/api/v1/reports", json=JSON_REPORT)
     assert response.status_code == 201
     body = response.get_json()
-    assert set(body) == {"tracking_code", "status", "status_url"}
-    assert body["status"] == "received"
+    assert set(body) == {"tracking_code", "status", "status_url", "matches"}
+    assert body["status"] == "received" and body["matches"] == []
     assert response.headers["Location"] == body["status_url"]
     status = client.get(body["status_url"])
     assert status.status_code == 200

@@ -42,6 +42,7 @@ CHECKS = [
 VERDICT = {
     "rating": "fake",
     "title": "Không có chuyện giá xăng lên 35.000 đồng",
+    "claim": "Giá xăng tăng lên 35.000 đồng một lít.",
     "summary": "Liên Bộ không điều chỉnh giá.",
     "explanation": "Giá xăng RON95 kỳ này giảm.",
     "sources": ["https://moit.gov.vn/gia-xang"],

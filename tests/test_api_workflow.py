@@ -8,6 +8,7 @@ from tingia.triage import service
 VERDICT = {
     "rating": "misleading",
     "title": "Giá xăng không tăng lên 35.000 đồng",
+    "claim": "Từ ngày mai giá xăng tăng lên 35.000 đồng một lít.",
     "summary": "Không có quyết định nào như vậy.",
     "explanation": "Liên Bộ Công Thương – Tài chính không điều chỉnh giá như tin đồn.",
     "sources": ["https://moit.gov.vn/gia-xang"],

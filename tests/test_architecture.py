@@ -31,7 +31,7 @@ LAYERS = [
     {"tingia.publishing"},
     {"tingia.sources"},
     {"tingia.takedowns"},
-    {"tingia.triage", "tingia.intake", "tingia.statistics"},
+    {"tingia.triage", "tingia.intake", "tingia.statistics", "tingia.notifications"},
     {"tingia.jobs"},
     {"tingia.api", "tingia.demo", "tingia.ops"},
     {"tingia.cli"},

@@ -40,6 +40,7 @@ def test_errors_are_shown_next_to_fields_and_input_is_kept(page, db):
     page.fill("#contact_name", "Lan")
     page.fill("#contact_email", "lan@")
     page.click("button[type=submit]")
+    page.wait_for_selector("[data-error-summary]")  # sent in the background, errors shown
     assert page.locator("#content-error").is_visible()
     assert page.locator("#platform-error").is_visible()
     assert page.locator("#province-error").is_visible()

@@ -47,6 +47,7 @@ def test_verifier_drafts_lead_publishes_reporter_sees_verdict(page, client, db, 
     page.get_by_test_id("draft-verdict").click()
     page.check("input[name=rating][value=fake]")
     page.fill("#title", "Uống nước chanh muối không diệt được virus cúm A")
+    page.select_option("#subject_area", "health")
     page.fill("#claim", "Uống nước chanh ấm pha muối mỗi sáng diệt virus cúm A trong cổ họng.")
     page.fill("#summary", "Không có bằng chứng nào cho thấy nước chanh muối diệt được virus cúm.")
     page.fill(

@@ -69,6 +69,7 @@ def test_a_false_verdict_counts_from_its_publication_a_true_one_never(db, make, 
         content = {
             "rating": rating,
             "title": f"Kết luận {rating}",
+            "claim": "Thông tin như đã lan truyền",
             "summary": "Tóm tắt",
             "explanation": "Giải thích",
             "sources": ["https://moh.gov.vn/"],

@@ -35,7 +35,12 @@ def stamp(case, action, when: datetime) -> None:
 
 
 def publish(case, author, lead, when: datetime, **content):
-    base = {"title": "Tiêu đề", "summary": "Tóm tắt", "explanation": "Giải thích"}
+    base = {
+        "title": "Tiêu đề",
+        "claim": "Thông tin như đã lan truyền",
+        "summary": "Tóm tắt",
+        "explanation": "Giải thích",
+    }
     base.update(content)
     publishing.save_publication(case, base, author)
     verdict = publishing.publish(case, lead)

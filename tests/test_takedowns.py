@@ -58,6 +58,7 @@ def test_published_fake_verdict_allows_a_request(db, make, verifier):
     content = {
         "rating": "misleading",
         "title": "Gây hiểu nhầm về vắc xin",
+        "claim": "Vắc xin gây vô sinh",
         "summary": "Tóm tắt",
         "explanation": "Giải thích",
         "sources": ["https://moh.gov.vn/"],

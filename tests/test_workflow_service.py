@@ -15,6 +15,7 @@ from tingia.triage import service
 VERDICT = {
     "rating": "fake",
     "title": "Nước chanh không diệt được virus cúm",
+    "claim": "Uống nước chanh ấm mỗi sáng diệt được virus cúm.",
     "summary": "Không có khuyến cáo nào như vậy.",
     "explanation": "Bộ Y tế không khuyến cáo điều này.",
     "sources": ["https://moh.gov.vn/tin-tuc"],
@@ -237,14 +238,14 @@ def test_verdicts_need_a_verifiable_case_and_valid_fields(db, make):
         publishing.save_publication(case, VERDICT, verifier)
     assert error.value.status == 409  # not triaged
     service.triage(case, "verifiable", verifier)
-    bad = {**VERDICT, "rating": "sort of", "sources": ["ftp://x", "moh"], "title": ""}
+    bad = {**VERDICT, "rating": "sort of", "sources": ["ftp://x", "moh"], "title": "", "claim": ""}
     with pytest.raises(WorkflowError) as error:
         publishing.save_publication(case, bad, verifier)
     assert error.value.status == 422
-    assert set(error.value.fields) == {"rating", "sources", "title"}
+    assert set(error.value.fields) == {"rating", "sources", "title", "claim"}
     verdict = publishing.save_publication(case, VERDICT, verifier)
     assert verdict.status == "draft" and verdict.kind == "verdict"
-    assert verdict.claim == VERDICT["title"]  # defaults to the title
+    assert verdict.claim == VERDICT["claim"]  # required: never the title instead
     assert actions(case)[-1] == "verdict_drafted"
     with pytest.raises(WorkflowError) as error:
         publishing.save_publication(case, WARNING, verifier, kind="warning")

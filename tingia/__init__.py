@@ -10,7 +10,7 @@ from flask import Flask, Response, current_app, has_request_context, request, se
 from flask_babel import gettext
 
 from tingia.config import load_config
-from tingia.extensions import babel, csrf, db, limiter, login_manager, migrate
+from tingia.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -50,6 +50,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
+    mail.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
@@ -63,9 +64,11 @@ def _init_extensions(app: Flask) -> None:
     login_manager.localize_callback = gettext
     app.before_request(sessions.touch_current_session)
 
-    from tingia.i18n import template_helpers
+    from tingia.i18n import compile_catalogues, register_filters, template_helpers
 
+    compile_catalogues(Path(app.root_path) / "translations")
     app.context_processor(template_helpers)
+    register_filters(app)
 
     from tingia.audit import init_app as init_audit
 

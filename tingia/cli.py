@@ -72,10 +72,11 @@ def create_token_command(email: str, name: str) -> None:
 
 @jobs_cli.command("sweep")
 def sweep_command() -> None:
-    """Enqueue every report that is still unprocessed."""
-    from tingia.jobs.tasks import sweep_unprocessed
+    """Enqueue every report that is still unprocessed and every email still unsent."""
+    from tingia.jobs.tasks import sweep_unprocessed, sweep_unsent_notifications
 
     click.echo(f"enqueued: {sweep_unprocessed(older_than_seconds=0)}")
+    click.echo(f"emails enqueued: {sweep_unsent_notifications(older_than_seconds=0)}")
 
 
 @jobs_cli.command("process")

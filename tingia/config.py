@@ -42,6 +42,9 @@ class DefaultConfig:
     MAX_CONTENT_LENGTH = 5 * 10 * 1024 * 1024 + 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 1024 * 1024
     MAX_CONTENT_CHARS = 20_000
+    # Images chosen on a form that came back with errors are kept this long for the citizen.
+    PENDING_UPLOAD_HOURS = 24
+    PENDING_UPLOAD_PURGE_INTERVAL_SECONDS = 3600
 
     # Background jobs.
     RQ_QUEUE = "tingia"
@@ -137,7 +140,20 @@ class DefaultConfig:
     # at least twice as many as in the window before.
     SURGE_WINDOW_HOURS = 6
     SURGE_MIN_REPORTS = 5
-    PUBLIC_BASE_URL: str | None = None  # absolute URLs in feeds and ClaimReview
+    PUBLIC_BASE_URL: str | None = None  # absolute URLs in feeds, ClaimReview and emails
+
+    # Email to reporters (Flask-Mail), sent by the worker only. The worker needs PUBLIC_BASE_URL
+    # (or SERVER_NAME) to write the links.
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER = "Tingia <no-reply@tingia.gov.vn>"
+    MAIL_SUPPRESS_SEND = False
+    MAIL_JOB_TIMEOUT = 60  # seconds a send_notification job may take
+    MAIL_MAX_ATTEMPTS = 10  # then the notification is marked failed (never retried again)
 
 
 def _parse_env_value(raw: str) -> Any:

@@ -29,6 +29,7 @@ from tingia.models import (
     ReportSource,
     Role,
     SourceList,
+    SubjectArea,
     TakedownChannel,
     TakedownRequest,
     TakedownStatus,
@@ -172,6 +173,7 @@ DEMO_PUBLICATIONS = [
         Category.VERIFIABLE,
         {
             "rating": Rating.FAKE,
+            "subject_area": SubjectArea.HEALTH,
             "title": "Uống nước chanh ấm pha muối không diệt được virus cúm A",
             "claim": "Bộ Y tế khuyến cáo uống nước chanh ấm pha muối mỗi sáng để diệt virus "
             "cúm A trong cổ họng.",
@@ -183,7 +185,8 @@ DEMO_PUBLICATIONS = [
             "Cách phòng bệnh hiệu quả là tiêm vắc xin cúm hằng năm, rửa tay thường xuyên và "
             "đến cơ sở y tế khi có triệu chứng.",
             "sources": [
-                "https://moh.gov.vn/",
+                "Cổng thông tin điện tử Bộ Y tế | https://moh.gov.vn/",
+                "WHO: Influenza (seasonal) | "
                 "https://www.who.int/news-room/fact-sheets/detail/influenza-(seasonal)",
             ],
         },
@@ -194,6 +197,7 @@ DEMO_PUBLICATIONS = [
         "lead.hcm@tingia.local",
         Category.FRAUD,
         {
+            "subject_area": SubjectArea.PHISHING_LINKS,
             "title": "Tin nhắn mạo danh Ngân hàng Nhà nước yêu cầu cập nhật sinh trắc học",
             "summary": "Ngân hàng Nhà nước không gửi tin nhắn kèm đường dẫn yêu cầu xác thực "
             "tài khoản.",
@@ -205,7 +209,7 @@ DEMO_PUBLICATIONS = [
             "trong ứng dụng chính thức của ngân hàng hoặc tại quầy giao dịch. Không đưa mã OTP "
             "cho bất kỳ ai. Nếu đã lỡ nhập thông tin, gọi ngay tổng đài ngân hàng để khóa tài "
             "khoản và báo cho cơ quan công an.",
-            "sources": ["https://www.sbv.gov.vn/"],
+            "sources": ["Ngân hàng Nhà nước Việt Nam | https://www.sbv.gov.vn/"],
         },
     ),
 ]

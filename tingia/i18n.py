@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
-from flask import current_app
-from flask_babel import get_locale
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, current_app
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 
 from tingia.models import (
@@ -24,9 +30,11 @@ from tingia.models import (
     SourceKind,
     SourceList,
     SourcePlatform,
+    SubjectArea,
     TakedownChannel,
     TakedownStatus,
 )
+from tingia.text import fold_diacritics
 
 PLATFORM_LABELS = {
     Platform.FACEBOOK: "Facebook",
@@ -69,6 +77,17 @@ RATING_LABELS = {
     Rating.MISLEADING: _l("Misleading"),
     Rating.AUTHENTIC: _l("Authentic"),
     Rating.INCONCLUSIVE: _l("Inconclusive"),
+}
+# The centre's subject areas, as it names them.
+SUBJECT_AREA_LABELS = {
+    SubjectArea.POLICY_LAW: _l("Policy and law"),
+    SubjectArea.ECONOMY_FINANCE: _l("Economy and finance"),
+    SubjectArea.HEALTH: _l("Health"),
+    SubjectArea.DISASTERS_EPIDEMICS: _l("Disasters and epidemics"),
+    SubjectArea.SECURITY_ORDER: _l("Security and order"),
+    SubjectArea.FAKE_ACCOUNTS: _l("Fake accounts"),
+    SubjectArea.PHISHING_LINKS: _l("Phishing links"),
+    SubjectArea.OTHER: _l("Other"),
 }
 
 PUBLICATION_STATUS_LABELS = {
@@ -175,6 +194,7 @@ def template_helpers() -> dict[str, Any]:
         "report_status_labels": REPORT_STATUS_LABELS,
         "case_status_labels": CASE_STATUS_LABELS,
         "rating_labels": RATING_LABELS,
+        "subject_area_labels": SUBJECT_AREA_LABELS,
         "publication_status_labels": PUBLICATION_STATUS_LABELS,
         "role_labels": ROLE_LABELS,
         "event_labels": EVENT_LABELS,
@@ -191,8 +211,101 @@ def template_helpers() -> dict[str, Any]:
         "PublicationKind": PublicationKind,
         "PublicationStatus": PublicationStatus,
         "Rating": Rating,
+        "ReportStatus": ReportStatus,
         "Role": Role,
         "ProposalStatus": ProposalStatus,
         "SourceList": SourceList,
         "TakedownStatus": TakedownStatus,
+        "SubjectArea": SubjectArea,
     }
+
+
+def compile_catalogues(translations_dir: Path) -> list[Path]:
+    """Compile each messages.po whose messages.mo is missing or older; returns what it wrote.
+
+    The build (scripts/bootstrap.sh) compiles them; this covers an install that skipped it. The
+    file is written under a temporary name and renamed, so processes starting at once never read
+    half a catalogue.
+    """
+    written = []
+    for po_path in sorted(translations_dir.glob("*/LC_MESSAGES/messages.po")):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalogue = read_po(po_file, locale=po_path.parts[-3])
+        handle, temporary = tempfile.mkstemp(dir=mo_path.parent, suffix=".mo.tmp")
+        with os.fdopen(handle, "wb") as mo_file:
+            write_mo(mo_file, catalogue)
+        os.replace(temporary, mo_path)
+        written.append(mo_path)
+    return written
+
+
+# Explicit patterns per language and length: CLDR's short formats ("12/2/26, 3:12 AM") are not
+# what people here write. Vietnam uses the 24-hour clock and day/month/year.
+DATE_PATTERNS = {
+    "vi": {"short": "dd/MM/yyyy", "medium": "dd/MM/yyyy", "long": "d 'tháng' M 'năm' yyyy"},
+    "en": {"short": "dd/MM/yyyy", "medium": "d MMM yyyy", "long": "d MMMM yyyy"},
+}
+DATETIME_PATTERNS = {
+    "vi": {
+        "short": "HH:mm dd/MM/yyyy",
+        "medium": "HH:mm, dd/MM/yyyy",
+        "long": "HH:mm, d 'tháng' M 'năm' yyyy",
+    },
+    "en": {
+        "short": "dd/MM/yyyy HH:mm",
+        "medium": "d MMM yyyy, HH:mm",
+        "long": "d MMMM yyyy, HH:mm",
+    },
+}
+
+
+def _language() -> str:
+    locale = get_locale()
+    language = locale.language if locale is not None else "vi"
+    return language if language in DATE_PATTERNS else "vi"
+
+
+def local_date(value: datetime | date | None, length: str = "medium") -> str:
+    """A date in the reader's language, in the centre's time zone ('' for None)."""
+    if value is None:
+        return ""
+    return format_date(value, DATE_PATTERNS[_language()].get(length, length))
+
+
+def local_datetime(value: datetime | None, length: str = "medium") -> str:
+    """A moment in the reader's language and the centre's time zone ('' for None)."""
+    if value is None:
+        return ""
+    return format_datetime(value, DATETIME_PATTERNS[_language()].get(length, length))
+
+
+def local_number(value: int | float) -> str:
+    """A number with the reader's grouping and decimal signs (1.234 in Vietnamese)."""
+    return format_decimal(value)
+
+
+def local_file_size(size_bytes: int) -> str:
+    """A file size in MB with one decimal, in the reader's number format ("1,5 MB")."""
+    megabytes = max(size_bytes / (1024 * 1024), 0.1)
+    return f"{format_decimal(megabytes, format='#,##0.0')} MB"
+
+
+def register_filters(app: Flask) -> None:
+    """Date and number filters for templates. They replace Flask-Babel's `dateformat` and
+    `datetimeformat`, whose CLDR patterns are not the ones the centre uses."""
+    app.jinja_env.filters.update(
+        dateformat=local_date,
+        datetimeformat=local_datetime,
+        numberformat=local_number,
+        filesize=local_file_size,
+    )
+    app.jinja_env.tests["vietnamese"] = looks_vietnamese
+
+
+def looks_vietnamese(text: object) -> bool:
+    """True when the text has Vietnamese letters (diacritics, đ): it then gets lang="vi" on
+    pages in another language, so screen readers pronounce it right."""
+    return isinstance(text, str) and fold_diacritics(text) != text

@@ -32,6 +32,7 @@ from tingia.cases.rules import MAX_NOTE
 from tingia.centres.scoping import may_see_contact
 from tingia.centres.service import read_provinces
 from tingia.config import DefaultConfig
+from tingia.intake.answers import known_answers
 from tingia.intake.forms import ReportForm
 from tingia.models import (
     CaseStatus,
@@ -42,6 +43,7 @@ from tingia.models import (
     PublicationStatus,
     Rating,
     ReportStatus,
+    SubjectArea,
     SuggestionStatus,
 )
 from tingia.publishing.content import MAX_SOURCES, MAX_TEXT, MAX_TITLE
@@ -146,12 +148,33 @@ def status_url(report: Any) -> str:
     return url_for("api.get_report", code=report.tracking_code, _external=True)
 
 
+class KnownAnswerSchema(Schema):
+    """A published verdict or fraud warning the new report matches: it was already checked."""
+
+    kind = fields.String(required=True, metadata=_enum(PublicationKind))
+    rating = fields.String(
+        required=True,
+        allow_none=True,
+        metadata=_enum([*Rating, None], description="The verdict's rating; null for a warning."),
+    )
+    title = fields.String(required=True)
+    url = Uri(required=True, metadata={"description": "The public page."})
+
+
 class ReportCreatedSchema(Schema):
-    """An accepted report: keep the tracking code."""
+    """An accepted report: keep the tracking code. `matches` says at once, before the report is
+    processed, which published verdicts or warnings (of any centre) it matches."""
 
     tracking_code = fields.String(required=True, metadata={"example": "K7QM-4XRT-2PNB"})
     status = fields.String(required=True, metadata=_enum(ReportStatus))
     status_url = ComputedUri(required=True, source=status_url)
+    matches = ComputedNested(
+        KnownAnswerSchema,
+        many=True,
+        required=True,
+        source=known_answers,
+        metadata={"description": "Already checked: empty when nothing published matches."},
+    )
 
 
 class OutcomeSchema(Schema):
@@ -317,7 +340,14 @@ class StaffVerdictSchema(Schema):
     summary = fields.String(required=True)
     explanation = fields.String(required=True)
     advice = fields.String(required=True)
+    subject_area = fields.String(required=True, metadata=_enum(SubjectArea))
     sources = fields.List(Uri(), required=True)
+    source_titles = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        required=True,
+        metadata={"description": "The title given to a source, by its URL."},
+    )
     author = fields.String(
         required=True,
         attribute="author.email",
@@ -399,19 +429,32 @@ def _text(maximum: int, required: bool = False, **metadata: Any) -> Text:
 
 def _sources(required: bool) -> fields.List:
     return fields.List(
-        Text(metadata={"format": "uri", "pattern": "^https?://", "maxLength": 2048}),
+        Text(
+            metadata={
+                "pattern": "https?://",
+                "maxLength": 2048 + MAX_TITLE + 3,
+                "description": 'A web address, or "Title | web address".',
+            }
+        ),
         required=required,
         allow_none=not required,
         metadata={"minItems": 1 if required else 0, "maxItems": MAX_SOURCES},
     )
 
 
+SUBJECT_AREA_INPUT = {
+    **_enum(SubjectArea),
+    "description": "The centre's subject area; `other` when not sent.",
+}
+
+
 class VerdictInputSchema(InputSchema):
     """The draft verdict of a verifiable case."""
 
     rating = Text(required=True, metadata=_enum(Rating))
+    subject_area = Text(metadata=SUBJECT_AREA_INPUT)
     title = _text(MAX_TITLE, required=True)
-    claim = _text(MAX_TEXT, description="The claim as checked; default: title.")
+    claim = _text(MAX_TEXT, required=True, description="The claim as it circulated.")
     summary = _text(MAX_TEXT, required=True)
     explanation = _text(MAX_TEXT, required=True)
     sources = _sources(required=True)
@@ -420,6 +463,7 @@ class VerdictInputSchema(InputSchema):
 class WarningInputSchema(InputSchema):
     """The draft fraud warning of a fraud case."""
 
+    subject_area = Text(metadata=SUBJECT_AREA_INPUT)
     title = _text(MAX_TITLE, required=True)
     summary = _text(MAX_TEXT)
     explanation = _text(MAX_TEXT, required=True, description="How the scam works.")
@@ -478,7 +522,13 @@ class ClaimReviewItemSchema(Schema):
     """The claim reviewed."""
 
     type = _json_ld("@type", "Claim")
-    datePublished = fields.String(metadata={"format": "date"})
+    datePublished = fields.String(
+        metadata={"format": "date", "description": "When the claim was first reported."}
+    )
+    firstAppearance = fields.Nested(
+        ClaimReviewAppearanceSchema,
+        metadata={"description": "The earliest reported link where the claim appeared."},
+    )
     appearance = fields.List(fields.Nested(ClaimReviewAppearanceSchema))
 
 
@@ -503,6 +553,7 @@ class PublicVerdictSchema(Schema):
     id = fields.Integer(required=True)
     url = ComputedUri(required=True, source=public_url)
     rating = fields.String(required=True, metadata=_enum(Rating))
+    subject_area = fields.String(required=True, metadata=_enum(SubjectArea))
     title = fields.String(required=True)
     claim = fields.String(required=True)
     summary = fields.String(required=True)

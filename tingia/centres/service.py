@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from tingia.extensions import db
 from tingia.models import Centre, Province
+from tingia.text import fold_diacritics
 
 PROVINCES_CSV = Path(__file__).resolve().parent.parent / "data" / "provinces.csv"
 NATIONAL_CENTRE_NAME = "Trung tâm Xử lý tin giả quốc gia"
@@ -45,4 +46,14 @@ def centres_in_order() -> list[Centre]:
     """Every centre, the national one first, then by name."""
     return list(
         db.session.scalars(select(Centre).order_by(Centre.province_code.is_not(None), Centre.name))
+    )
+
+
+def provinces_by_name() -> list[tuple[str, str]]:
+    """(code, name) of the provinces, alphabetical by their proper name, accents folded: people
+    look for "Hà Nội", not "Thành phố Hà Nội"."""
+    rows = db.session.execute(select(Province.code, Province.name)).all()
+    return sorted(
+        ((code, name) for code, name in rows),
+        key=lambda row: fold_diacritics(row[1].removeprefix("Thành phố ")).casefold(),
     )

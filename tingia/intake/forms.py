@@ -7,22 +7,24 @@ import re
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import (
     BooleanField,
+    HiddenField,
     MultipleFileField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from tingia.centres.service import provinces_by_name
 from tingia.extensions import db
 from tingia.i18n import CATEGORY_HINT_LABELS, PLATFORM_LABELS
+from tingia.intake.service import as_uploaded, find_pending_uploads
 from tingia.intake.uploads import ImageRejected, UploadedImage, read_image_upload
-from tingia.matching.normalise import fold_diacritics
 from tingia.matching.urls import canonical_url
 from tingia.models import CategoryHint, Platform, Province
 
@@ -40,15 +42,12 @@ def normalise_link(raw: str | None) -> str | None:
     return link
 
 
-def _sort_key(name: str) -> str:
-    # People look for "Hà Nội", not "Thành phố Hà Nội": sort on the name proper, accents folded.
-    return fold_diacritics(name.removeprefix("Thành phố ")).casefold()
-
-
 def province_choices() -> list[SelectChoice]:
-    """The 34 provinces, alphabetical by their proper name, for the select."""
-    rows = db.session.execute(select(Province.code, Province.name)).all()
-    return [SelectChoice(code, name) for code, name in sorted(rows, key=lambda r: _sort_key(r[1]))]
+    """The 34 provinces, alphabetical by their proper name, for the select (names in
+    Vietnamese, marked so on English pages)."""
+    return [
+        SelectChoice(code, name, render_kw={"lang": "vi"}) for code, name in provinces_by_name()
+    ]
 
 
 class ReportForm(FlaskForm):
@@ -86,6 +85,10 @@ class ReportForm(FlaskForm):
         _l("Screenshots or photos"),
         description=_l("Up to 5 images (JPEG, PNG or WebP), 10 MB each."),
     )
+    # Tokens of images checked on an earlier try of this form (it came back with errors):
+    # ticked, they are sent again without being chosen again.
+    kept_images = SelectMultipleField(_l("Images you already chose"), validate_choice=False)
+    submission_key = HiddenField()
     contact_name = StringField(_l("Your name"), [Optional(), Length(max=200)])
     contact_email = StringField(
         _l("Email"),
@@ -103,8 +106,14 @@ class ReportForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.province.choices = [SelectChoice("", _l("Choose…"))] + province_choices()
         self.uploaded_images: list[UploadedImage] = []
+        self.kept_uploads = find_pending_uploads(list(self.kept_images.data or []))
         # The most specific HTTP status among image errors (413 too large, 415 wrong type).
         self.image_error_status: int | None = None
+
+    @property
+    def all_images(self) -> list[UploadedImage]:
+        """The images kept from an earlier try, then the ones sent now."""
+        return [as_uploaded(upload) for upload in self.kept_uploads] + self.uploaded_images
 
     def validate_url(self, field: StringField) -> None:
         link = normalise_link(field.data)
@@ -130,7 +139,7 @@ class ReportForm(FlaskForm):
     def validate_images(self, field: MultipleFileField) -> None:
         uploads = [item for item in (field.data or []) if getattr(item, "filename", None)]
         config = current_app.config
-        if len(uploads) > config["MAX_IMAGES"]:
+        if len(uploads) + len(self.kept_uploads) > config["MAX_IMAGES"]:
             raise ValidationError(_l("Send at most %(n)s images.", n=config["MAX_IMAGES"]))
         messages = []
         for upload in uploads:
@@ -148,7 +157,8 @@ class ReportForm(FlaskForm):
         for name in ("content", "contact_name", "contact_email"):
             field = getattr(self, name)
             field.data = (field.data or "").strip() or None
-        if not (self.content.data or self.url.data or self.uploaded_images or self.images.errors):
+        has_images = self.uploaded_images or self.kept_uploads or self.images.errors
+        if not (self.content.data or self.url.data or has_images):
             self.content.errors = list(self.content.errors) + [
                 _l("Give at least the text, a link or a screenshot.")
             ]

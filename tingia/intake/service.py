@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import delete, select
 
 from tingia import storage
 from tingia.centres.scoping import centre_for_province
+from tingia.database import utcnow
 from tingia.extensions import db
 from tingia.intake.uploads import UploadedImage
 from tingia.matching.urls import canonical_url
-from tingia.models import Attachment, Report
+from tingia.models import Attachment, PendingUpload, Report
 from tingia.sources.service import attribute
 from tingia.tracking_codes import new_tracking_code, normalise_tracking_code
 
@@ -32,6 +36,7 @@ class ReportInput:
     source: str = "web"
     locale: str = "vi"
     entered_by_id: int | None = None  # staff who took the report for a caller
+    submission_key: str | None = None
 
 
 def find_report_by_code(raw_code: str) -> Report | None:
@@ -67,6 +72,7 @@ def accept_report(fields: ReportInput, images: list[UploadedImage]) -> Report:
         source=fields.source,
         locale=fields.locale,
         entered_by_id=fields.entered_by_id,
+        submission_key=fields.submission_key,
     )
     for image in images:
         # Re-encoded at upload: the uploaded bytes (camera, GPS...) are never kept.
@@ -102,4 +108,83 @@ def report_input_from_form(form, source: str, locale: str) -> ReportInput:
         contact_consent=bool(form.contact_consent.data),
         source=source,
         locale=locale,
+        submission_key=form.submission_key.data or None,
     )
+
+
+def new_submission_key() -> str:
+    """A one-time key for a report form: sending the form twice makes one report."""
+    return secrets.token_urlsafe(24)
+
+
+def report_for_submission(key: str | None) -> Report | None:
+    """The report already made from the form with this key, if any."""
+    if not key:
+        return None
+    return db.session.scalar(select(Report).where(Report.submission_key == key))
+
+
+def stash_uploads(images: list[UploadedImage]) -> list[PendingUpload]:
+    """Keep checked images of a form sent back with errors, each under a new token."""
+    stashed = [
+        PendingUpload(
+            token=secrets.token_urlsafe(32),
+            filename=image.filename,
+            content_type=image.content_type,
+            sha256=image.sha256,
+            width=image.width,
+            height=image.height,
+            data=image.data,
+        )
+        for image in images
+    ]
+    db.session.add_all(stashed)
+    db.session.flush()
+    return stashed
+
+
+def _fresh_since() -> datetime:
+    return utcnow() - timedelta(hours=current_app.config["PENDING_UPLOAD_HOURS"])
+
+
+def find_pending_uploads(tokens: list[str]) -> list[PendingUpload]:
+    """The pending uploads with these tokens that have not expired, in the tokens' order."""
+    wanted = [token for token in dict.fromkeys(tokens) if token]
+    if not wanted:
+        return []
+    found = {
+        upload.token: upload
+        for upload in db.session.scalars(
+            select(PendingUpload).where(
+                PendingUpload.token.in_(wanted), PendingUpload.created_at >= _fresh_since()
+            )
+        )
+    }
+    return [found[token] for token in wanted if token in found]
+
+
+def as_uploaded(upload: PendingUpload) -> UploadedImage:
+    """A pending upload as the checked image it was."""
+    return UploadedImage(
+        data=upload.data,
+        filename=upload.filename,
+        content_type=upload.content_type,
+        sha256=upload.sha256,
+        width=upload.width,
+        height=upload.height,
+    )
+
+
+def discard_pending_uploads(uploads: list[PendingUpload]) -> None:
+    """Forget pending uploads (sent with their report, or given up)."""
+    for upload in uploads:
+        db.session.delete(upload)
+    db.session.flush()
+
+
+def purge_pending_uploads() -> int:
+    """Delete pending uploads older than PENDING_UPLOAD_HOURS; returns how many."""
+    result = db.session.execute(
+        delete(PendingUpload).where(PendingUpload.created_at < _fresh_since())
+    )
+    return result.rowcount or 0

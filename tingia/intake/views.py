@@ -2,13 +2,35 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from tingia.extensions import db, limiter
+from tingia.intake.answers import known_answers
 from tingia.intake.forms import EraseContactForm, ReportForm, TrackForm
-from tingia.intake.service import accept_report, find_report_by_code, report_input_from_form
+from tingia.intake.service import (
+    accept_report,
+    discard_pending_uploads,
+    find_pending_uploads,
+    find_report_by_code,
+    new_submission_key,
+    report_for_submission,
+    report_input_from_form,
+    stash_uploads,
+)
+from tingia.models import Report
 from tingia.privacy.service import erase_contact_on_request
 from tingia.publishing.public import public_outcome
 
@@ -26,15 +48,46 @@ def _tracking_limit() -> str:
 @bp.route("/report", methods=["GET", "POST"])
 @limiter.limit(_report_limit, methods=["POST"])
 def report():
-    """The citizen report form."""
+    """The citizen report form; one report per form, however often it is sent."""
     form = ReportForm()
+    form.submission_key.data = form.submission_key.data or new_submission_key()
+    already = form.is_submitted() and report_for_submission(form.submission_key.data)
+    if already:
+        return _tracking_page(already)
     if form.validate_on_submit():
         fields = report_input_from_form(form, source="web", locale=str(get_locale()))
-        new_report = accept_report(fields, form.uploaded_images)
+        new_report = accept_report(fields, form.all_images)
+        discard_pending_uploads(form.kept_uploads)
+        try:
+            db.session.commit()
+        except IntegrityError:  # the same form, sent twice at once: the other one won
+            db.session.rollback()
+            return _tracking_page(report_for_submission(form.submission_key.data))
+        return _tracking_page(new_report)
+    if form.uploaded_images:  # checked images survive the errors: the citizen keeps them
+        form.kept_uploads += stash_uploads(form.uploaded_images)
         db.session.commit()
-        return redirect(url_for("intake.track", code=new_report.tracking_code, new=1))
     status = 400 if form.errors else 200
     return render_template("intake/report.html", form=form), status
+
+
+def _tracking_page(found: Report | None):
+    if found is None:
+        abort(409)
+    return redirect(url_for("intake.track", code=found.tracking_code, new=1))
+
+
+@bp.route("/report/images/<token>")
+@limiter.limit("120 per minute")
+def pending_image(token: str):
+    """A thumbnail of an image kept with a form that came back with errors (by its token)."""
+    found = find_pending_uploads([token])
+    if not found:
+        abort(404)
+    response = Response(found[0].data, mimetype=found[0].content_type)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.route("/track")
@@ -79,9 +132,12 @@ def track(code: str):
         abort(404, description="tracking code not found")
     if found.tracking_code != code:
         return redirect(url_for("intake.track", code=found.tracking_code, **request.args))
+    outcome = public_outcome(found)
     return render_template(
         "intake/track.html",
         report=found,
-        outcome=public_outcome(found),
+        outcome=outcome,
+        answers=known_answers(found) if outcome is None else [],
         just_submitted=request.args.get("new") == "1",
+        clock_hours=current_app.config["CASE_CLOCK_HOURS"],
     )

@@ -15,6 +15,7 @@ from redis.exceptions import RedisError
 from rq import get_current_job
 
 from tingia.extensions import db
+from tingia.intake import service as intake
 from tingia.jobs.outbox import (
     begin_attempt,
     pending_job_ids,
@@ -25,7 +26,8 @@ from tingia.jobs.outbox import (
 )
 from tingia.jobs.queue import enqueue, retry_policy
 from tingia.matching import service as matching
-from tingia.models import Report
+from tingia.models import Notification, Report
+from tingia.notifications import service as notifications
 from tingia.privacy import service as privacy
 
 log = logging.getLogger(__name__)
@@ -123,5 +125,84 @@ def purge_contacts_job() -> int:
         db.session.remove()
 
 
+def notification_job_id(notification_id: int) -> str:
+    """A stable job id per notification (the sweep tells queued from lost ones by it)."""
+    return f"send_notification-{notification_id}"
+
+
+def send_notification(notification_id: int) -> str:
+    """Email a reporter about the answer to their report; a sent notification is not sent
+    again. The attempt is committed before sending, so failures are counted (and bounded)."""
+    try:
+        notification = notifications.start_attempt(notification_id)
+        db.session.commit()
+        if notification is None:
+            outcome = "nothing to send"
+        else:
+            notifications.send(notification)
+            db.session.commit()
+            outcome = "sent"
+    except Exception:
+        db.session.rollback()
+        raise
+    log.info("notification %s: %s", notification_id, outcome)
+    return outcome
+
+
+def enqueue_notification(notification_id: int) -> bool:
+    """Queue sending a committed notification; False (and logged) if Redis is unreachable."""
+    return enqueue(
+        send_notification,
+        notification_id,
+        job_id=notification_job_id(notification_id),
+        timeout=current_app.config["MAIL_JOB_TIMEOUT"],
+        retry=retry_policy(),
+    )
+
+
+def sweep_unsent_notifications(older_than_seconds: int | None = None) -> int:
+    """Re-enqueue pending notifications whose job was lost or gave up; returns how many."""
+    if older_than_seconds is None:
+        older_than_seconds = current_app.config["SWEEP_AFTER_SECONDS"]
+    notification_ids = notifications.unsent_ids(older_than_seconds)
+    db.session.rollback()  # end the read transaction: enqueueing can take a while
+    try:
+        pending = pending_job_ids([notification_job_id(n) for n in notification_ids])
+    except RedisError as error:
+        log.warning("notification sweep: Redis unreachable (%s)", error)
+        return 0
+    enqueued = 0
+    for notification_id in notification_ids:
+        job_id = notification_job_id(notification_id)
+        if job_id not in pending and enqueue_notification(notification_id):
+            enqueued += 1
+    if enqueued:
+        log.info("sweep re-enqueued %d unsent notifications", enqueued)
+    return enqueued
+
+
+def sweep_notifications() -> int:
+    """The periodic sweep of the mail outbox."""
+    try:
+        return sweep_unsent_notifications()
+    finally:
+        db.session.remove()
+
+
+def purge_pending_uploads() -> int:
+    """The periodic purge of images kept with report forms that were never sent again."""
+    try:
+        purged = intake.purge_pending_uploads()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    finally:
+        db.session.remove()
+    if purged:
+        log.info("purged %d pending uploads", purged)
+    return purged
+
+
 # A new row of these models is work to do: committing it enqueues its job (dispatch.py).
-ENQUEUE_ON_INSERT = {Report: enqueue_report}
+ENQUEUE_ON_INSERT = {Report: enqueue_report, Notification: enqueue_notification}

@@ -69,6 +69,10 @@ class PeriodicJob:
 PERIODIC_JOBS = (
     PeriodicJob("sweep", tasks.sweep, "SWEEP_INTERVAL_SECONDS"),
     PeriodicJob("privacy_purge", tasks.purge_contacts_job, "PRIVACY_PURGE_INTERVAL_SECONDS"),
+    PeriodicJob("notifications", tasks.sweep_notifications, "SWEEP_INTERVAL_SECONDS"),
+    PeriodicJob(
+        "pending-uploads", tasks.purge_pending_uploads, "PENDING_UPLOAD_PURGE_INTERVAL_SECONDS"
+    ),
 )
 
 
@@ -392,6 +396,7 @@ def _sweep_at_start() -> None:
     periodic sweep catches up)."""
     try:
         tasks.sweep_unprocessed(older_than_seconds=0)
+        tasks.sweep_unsent_notifications(older_than_seconds=0)
     except Exception as error:  # noqa: BLE001  (a database outage must not stop the worker)
         log.warning("sweep at start failed (%s); the periodic sweep will retry", error)
     finally:

@@ -272,9 +272,11 @@ def candidate_report_ids(signals: ReportSignals, exclude_report_id: int | None =
     return list(dict.fromkeys(found))
 
 
-@lru_cache(maxsize=2)
-def _candidate_rows_statement() -> Select:
-    """Candidate reports in open cases, with what scoring needs (built once per process)."""
+@lru_cache(maxsize=4)
+def _candidate_rows_statement(statuses: tuple[CaseStatus, ...] | None = None) -> Select:
+    """Candidate reports in open cases (or in cases of these states), with what scoring needs
+    (built once per process and states)."""
+    wanted = Case.status.in_(statuses) if statuses else Case.status != CaseStatus.CLOSED
     return (
         select(
             Report.id,
@@ -287,7 +289,7 @@ def _candidate_rows_statement() -> Select:
             Report.url,
         )
         .join(Case, Report.case_id == Case.id)
-        .where(Report.id.in_(bindparam("ids", expanding=True)), Case.status != CaseStatus.CLOSED)
+        .where(Report.id.in_(bindparam("ids", expanding=True)), wanted)
         .order_by(Report.case_id, Report.id)
     )
 
@@ -321,15 +323,20 @@ def _attachments_statement(with_features: bool, with_ocr_text: bool) -> Select:
     )
 
 
-def case_matches(signals: ReportSignals, exclude_report_id: int | None = None) -> list[CaseMatch]:
+def case_matches(
+    signals: ReportSignals,
+    exclude_report_id: int | None = None,
+    statuses: tuple[CaseStatus, ...] | None = None,
+) -> list[CaseMatch]:
     """Each open (not closed) candidate case with its best-matching report, best first.
 
     Only the index's candidates are scored. On equal scores the oldest case comes first.
+    `statuses` narrows the cases to those states (the instant answer asks for published ones).
     """
     candidate_ids = candidate_report_ids(signals, exclude_report_id)
     if not candidate_ids:
         return []
-    rows = db.session.execute(_candidate_rows_statement(), {"ids": candidate_ids}).all()
+    rows = db.session.execute(_candidate_rows_statement(statuses), {"ids": candidate_ids}).all()
     if not rows:
         return []
     # Reports grouped before normalised_ocr_text existed need their screenshots' raw text.

@@ -11,6 +11,8 @@ from tingia.models.enums import (
     CaseStatus,
     Category,
     CategoryHint,
+    NotificationKind,
+    NotificationStatus,
     Platform,
     ProposalStatus,
     PublicationKind,
@@ -22,12 +24,15 @@ from tingia.models.enums import (
     SourceKind,
     SourceList,
     SourcePlatform,
+    SubjectArea,
     SuggestionStatus,
     TakedownChannel,
     TakedownStatus,
 )
 from tingia.models.jobs import ReportJob
 from tingia.models.matching import GroupingLock, MatchKey, PhotoHash
+from tingia.models.notification import Notification
+from tingia.models.pending_upload import PendingUpload
 from tingia.models.province import Centre, Province
 from tingia.models.report import Attachment, Report
 from tingia.models.signin import AuthEvent, LoginThrottle, RecoveryCode, StaffSession
@@ -57,6 +62,10 @@ __all__ = [
     "GroupingLock",
     "LoginThrottle",
     "MatchKey",
+    "Notification",
+    "NotificationKind",
+    "NotificationStatus",
+    "PendingUpload",
     "PhotoHash",
     "Platform",
     "ProposalStatus",
@@ -77,6 +86,7 @@ __all__ = [
     "SourcePlatform",
     "SourceUrl",
     "StaffSession",
+    "SubjectArea",
     "SuggestionStatus",
     "TakedownChannel",
     "TakedownRequest",

@@ -98,6 +98,19 @@ class ReportSource(StrEnum):
 STAFF_INTAKE_CHANNELS = (ReportSource.HOTLINE, ReportSource.PHONE, ReportSource.EMAIL)
 
 
+class SubjectArea(StrEnum):
+    """What a verdict or warning is about, in the centre's own areas (search and statistics)."""
+
+    POLICY_LAW = "policy_law"
+    ECONOMY_FINANCE = "economy_finance"
+    HEALTH = "health"
+    DISASTERS_EPIDEMICS = "disasters_epidemics"
+    SECURITY_ORDER = "security_order"
+    FAKE_ACCOUNTS = "fake_accounts"
+    PHISHING_LINKS = "phishing_links"
+    OTHER = "other"
+
+
 class PublicationKind(StrEnum):
     """A verdict answers a verifiable case; a warning explains an online fraud."""
 
@@ -111,6 +124,23 @@ class PublicationStatus(StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
     WITHDRAWN = "withdrawn"
+
+
+class NotificationKind(StrEnum):
+    """What a reporter is told by email about the answer to their report."""
+
+    PUBLISHED = "published"  # the verdict or warning is out
+    CORRECTED = "corrected"  # it was edited and published again
+    WITHDRAWN = "withdrawn"  # it was taken down
+
+
+class NotificationStatus(StrEnum):
+    """pending -> sent; skipped when no longer true or no address; failed after every attempt."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    SKIPPED = "skipped"
+    FAILED = "failed"
 
 
 class SuggestionStatus(StrEnum):

@@ -56,6 +56,9 @@ class Report(db.Model):
     locale: Mapped[str] = mapped_column(String(5), default="vi")
     # The member of staff who entered the report on a caller's behalf (hotline, phone, email).
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    # The web form's one-time key: a second submission of the same form (a double click, a
+    # resend after a timeout) finds this report instead of creating another.
+    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
     # Filled in by the worker.

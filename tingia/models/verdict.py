@@ -10,7 +10,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tingia.database import utcnow
 from tingia.extensions import db
 from tingia.models.case import Case
-from tingia.models.enums import PublicationKind, PublicationStatus, Rating, enum_type
+from tingia.models.enums import (
+    PublicationKind,
+    PublicationStatus,
+    Rating,
+    SubjectArea,
+    enum_type,
+)
 from tingia.models.user import User
 
 
@@ -18,7 +24,7 @@ class Verdict(db.Model):
     """A case's public answer, drafted by staff and published after review (one per case).
 
     For a fraud warning `explanation` is how the scam works and `advice` how to protect oneself;
-    `rating` and `claim` are used by verdicts only.
+    `rating` and `claim` (the claim as it circulated, required) are used by verdicts only.
     """
 
     __tablename__ = "verdicts"
@@ -37,7 +43,15 @@ class Verdict(db.Model):
     summary: Mapped[str] = mapped_column(Text, default="")
     explanation: Mapped[str] = mapped_column(Text, default="")
     advice: Mapped[str] = mapped_column(Text, default="")
+    subject_area: Mapped[SubjectArea] = mapped_column(
+        enum_type(SubjectArea, "verdict_subject_area", length=30), default=SubjectArea.OTHER
+    )
     sources: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # A title per source URL, as the verifier gave it ("Title | URL"); pages show the domain
+    # of a source without one (titles are never fetched).
+    source_titles: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # Title, claim and texts as tingia.text.fold_words folds them: what public search matches.
+    search_text: Mapped[str] = mapped_column(Text, default="")
     # Assigned at first publication and kept, so public links stay valid after corrections.
     slug: Mapped[str | None] = mapped_column(String(120), unique=True, default=None)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -11,8 +11,9 @@ from urllib.parse import urlsplit
 from flask_babel import lazy_gettext as _l
 from slugify import slugify
 
-from tingia.models import PublicationKind, Rating, Verdict
+from tingia.models import PublicationKind, Rating, SubjectArea, Verdict
 from tingia.models.enums import member_or_none
+from tingia.text import fold_words
 
 MAX_SOURCES = 20
 MAX_TITLE = 300
@@ -31,6 +32,15 @@ class PublicationInput:
     rating: Rating | None = None
     claim: str = ""
     advice: str = ""
+    subject_area: SubjectArea = SubjectArea.OTHER
+    source_titles: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def search_text(self) -> str:
+        """The words public search matches, folded (accents and case ignored)."""
+        return fold_words(
+            " ".join((self.title, self.claim, self.summary, self.explanation, self.advice))
+        )
 
 
 def _text(data: Mapping[str, Any], name: str) -> str:
@@ -38,24 +48,57 @@ def _text(data: Mapping[str, Any], name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _check_sources(raw: Any, required: bool) -> tuple[list[str], str | None]:
-    """Source URLs from a list (API) or one-per-line text (form); an error message or None."""
+def split_source(line: str) -> tuple[str, str]:
+    """A source line "Title | URL" (or just "URL") as (url, title); the title may be empty."""
+    title, bar, url = line.rpartition("|")
+    if not bar:
+        return line.strip(), ""
+    return url.strip(), title.strip()
+
+
+def source_lines(sources: list[str], titles: Mapping[str, str]) -> str:
+    """The sources as the editor shows them: "Title | URL" lines (just the URL without title)."""
+    return "\n".join(f"{titles[url]} | {url}" if titles.get(url) else url for url in sources)
+
+
+def _check_sources(raw: Any, required: bool) -> tuple[list[str], dict[str, str], str | None]:
+    """Source URLs and their titles from a list (API) or one-per-line text (form), each item a
+    URL or "Title | URL"; an error message or None."""
     if isinstance(raw, str):
         raw = [line.strip() for line in raw.splitlines() if line.strip()]
     if raw is None:
         raw = []
     if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
-        return [], str(_l("must be a list of web addresses"))
-    sources = [item.strip() for item in raw if item.strip()]
-    if required and not sources:
-        return [], str(_l("give at least one source"))
-    if len(sources) > MAX_SOURCES:
-        return [], str(_l("at most %(n)d sources", n=MAX_SOURCES))
-    for source in sources:
-        parts = urlsplit(source)
-        if parts.scheme not in ("http", "https") or not parts.netloc or len(source) > 2048:
-            return [], str(_l("not a web address (http:// or https://): %(url)s", url=source))
-    return sources, None
+        return [], {}, str(_l("must be a list of web addresses"))
+    items = [split_source(item) for item in raw if item.strip()]
+    if required and not items:
+        return [], {}, str(_l("give at least one source"))
+    if len(items) > MAX_SOURCES:
+        return [], {}, str(_l("at most %(n)d sources", n=MAX_SOURCES))
+    sources: list[str] = []
+    titles: dict[str, str] = {}
+    for url, title in items:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 2048:
+            return [], {}, str(_l("not a web address (http:// or https://): %(url)s", url=url))
+        if len(title) > MAX_TITLE:
+            return [], {}, str(_l("A source title has at most %(n)d characters.", n=MAX_TITLE))
+        if url not in sources:
+            sources.append(url)
+        if title:
+            titles[url] = title
+    return sources, titles, None
+
+
+def _check_subject_area(data: Mapping[str, Any]) -> tuple[SubjectArea, str | None]:
+    """The subject area: `other` when the field is not sent at all (API clients written before
+    it existed), an error when it is sent empty or with an unknown value."""
+    if "subject_area" not in data or data["subject_area"] is None:
+        return SubjectArea.OTHER, None
+    area = member_or_none(SubjectArea, data["subject_area"])
+    if area is None:
+        return SubjectArea.OTHER, str(_l("Choose the subject area."))
+    return area, None
 
 
 def clean_publication_input(
@@ -85,15 +128,22 @@ def clean_publication_input(
             errors["rating"] = str(_l("must be one of %(values)s", values=", ".join(Rating)))
         if not summary:
             errors["summary"] = str(required)
+        if not claim:
+            errors["claim"] = str(
+                _l("Write the claim as it circulated, in one or two sentences (not the title).")
+            )
     else:
         rating, claim = None, ""
         if not advice:
             errors["advice"] = str(required)
-    sources, source_error = _check_sources(
+    sources, source_titles, source_error = _check_sources(
         data.get("sources"), required=kind == PublicationKind.VERDICT
     )
     if source_error:
         errors["sources"] = source_error
+    subject_area, area_error = _check_subject_area(data)
+    if area_error:
+        errors["subject_area"] = area_error
     if errors:
         return None, errors
     return (
@@ -103,8 +153,10 @@ def clean_publication_input(
             explanation=explanation,
             sources=sources,
             rating=Rating(rating) if rating else None,
-            claim=claim or title,  # the claim as checked defaults to the headline
+            claim=claim,
             advice=advice,
+            subject_area=subject_area,
+            source_titles=source_titles,
         ),
         {},
     )

@@ -3,14 +3,15 @@ ClaimReview, the reporter's outcome. Nothing here ever reads reporters' contact 
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import astuple, dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 
 from tingia.database import parse_id
 from tingia.extensions import db
@@ -19,12 +20,15 @@ from tingia.models import (
     Case,
     CaseStatus,
     Category,
+    Centre,
     PublicationKind,
     PublicationStatus,
     Rating,
     Report,
+    SubjectArea,
     Verdict,
 )
+from tingia.text import fold_words
 
 # schema.org Rating: 1 (false) .. 5 (true).
 RATING_VALUES = {
@@ -57,6 +61,9 @@ CLOSED_MESSAGES = {
         "or it is outside the centre's competence. Thank you for reporting it."
     ),
 }
+# A search of more words than this uses the first ones (each word is one more LIKE).
+MAX_SEARCH_WORDS = 8
+
 DEFAULT_CLOSED_MESSAGE = _l("The centre reviewed your report and closed it. Thank you.")
 
 
@@ -117,11 +124,12 @@ def local_date(moment: datetime) -> str:
 
 
 def appearances(case: Case) -> list[str]:
-    """Public links where the claim appeared: the reports' canonical URLs, nothing else."""
+    """Public links where the claim appeared, earliest report first: the reports' canonical
+    URLs, nothing else."""
     links = db.session.scalars(
         select(Report.canonical_url)
         .where(Report.case_id == case.id, Report.canonical_url.is_not(None))
-        .order_by(Report.id)
+        .order_by(Report.created_at, Report.id)
     )
     seen: list[str] = []
     for link in links:
@@ -130,8 +138,19 @@ def appearances(case: Case) -> list[str]:
     return seen
 
 
+def source_links(verdict: Verdict) -> list[tuple[str, str, str]]:
+    """(url, title, site) of each source: the title the verifier gave ('' when none; pages then
+    name the site) and the site's domain."""
+    titles = verdict.source_titles or {}
+    return [
+        (url, titles.get(url, ""), urlsplit(url).netloc.removeprefix("www."))
+        for url in verdict.sources
+    ]
+
+
 def claim_review(verdict: Verdict) -> dict[str, Any]:
-    """The schema.org ClaimReview of a published verdict."""
+    """The schema.org ClaimReview of a published verdict: `claimReviewed` is the claim as it
+    circulated (never the verdict's title); `itemReviewed` says where and since when."""
     case = verdict.case
     item_reviewed: dict[str, Any] = {
         "@type": "Claim",
@@ -139,13 +158,14 @@ def claim_review(verdict: Verdict) -> dict[str, Any]:
     }
     links = appearances(case)
     if links:
+        item_reviewed["firstAppearance"] = {"@type": "CreativeWork", "url": links[0]}
         item_reviewed["appearance"] = [{"@type": "CreativeWork", "url": link} for link in links]
     return {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": public_url(verdict),
         "headline": verdict.title,
-        "claimReviewed": verdict.claim or verdict.title,
+        "claimReviewed": verdict.claim,
         "datePublished": local_date(verdict.published_at or verdict.updated_at),
         "inLanguage": "vi",
         "author": {
@@ -182,3 +202,61 @@ def public_outcome(report: Report) -> dict[str, Any] | None:
         message = CLOSED_MESSAGES.get(case.category, DEFAULT_CLOSED_MESSAGE)
         return {"kind": "closed", "rating": None, "title": None, "url": None, "message": message}
     return None
+
+
+@dataclass(frozen=True)
+class PublicFilters:
+    """What a reader searches the verdicts or warnings for; every part optional."""
+
+    words: str = ""
+    rating: Rating | None = None
+    subject_area: SubjectArea | None = None
+    province_code: str | None = None
+    published_from: date | None = None
+    published_to: date | None = None
+
+    @property
+    def active(self) -> bool:
+        """True when anything narrows the list."""
+        return any(value not in (None, "") for value in astuple(self))
+
+
+def _utc_start_of(day: date) -> datetime:
+    """The first moment of a day in the centre's time zone, in UTC."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return datetime.combine(day, time.min, zone).astimezone(UTC)
+
+
+def search_published(kind: PublicationKind, filters: PublicFilters) -> Select[tuple[Verdict]]:
+    """Published verdicts (or warnings) matching every filter, newest first.
+
+    Words match the folded title, claim and texts (accents and case ignored), all of them
+    required; a province matches the centre that published it and the provinces it was
+    reported from; dates are the centre's calendar days, both ends included.
+    """
+    query = published(kind)
+    for word in fold_words(filters.words).split()[:MAX_SEARCH_WORDS]:
+        query = query.where(Verdict.search_text.contains(word, autoescape=True))
+    if filters.rating is not None:
+        query = query.where(Verdict.rating == filters.rating)
+    if filters.subject_area is not None:
+        query = query.where(Verdict.subject_area == filters.subject_area)
+    if filters.province_code:
+        reported_there = (
+            select(Report.id)
+            .where(Report.case_id == Verdict.case_id, Report.province_code == filters.province_code)
+            .exists()
+        )
+        centre_there = (
+            select(Centre.id)
+            .join(Case, Case.centre_id == Centre.id)
+            .where(Case.id == Verdict.case_id, Centre.province_code == filters.province_code)
+            .exists()
+        )
+        query = query.where(or_(reported_there, centre_there))
+    if filters.published_from is not None:
+        query = query.where(Verdict.published_at >= _utc_start_of(filters.published_from))
+    if filters.published_to is not None:
+        next_day = filters.published_to + timedelta(days=1)
+        query = query.where(Verdict.published_at < _utc_start_of(next_day))
+    return query

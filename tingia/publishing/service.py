@@ -26,8 +26,11 @@ from tingia.models import (
     CaseStatus,
     Category,
     Centre,
+    Notification,
+    NotificationKind,
     PublicationKind,
     PublicationStatus,
+    Report,
     User,
     Verdict,
 )
@@ -106,6 +109,8 @@ def save_publication(
     verdict.rating, verdict.title, verdict.claim = clean.rating, clean.title, clean.claim
     verdict.summary, verdict.explanation = clean.summary, clean.explanation
     verdict.advice, verdict.sources = clean.advice, list(clean.sources)
+    verdict.source_titles = dict(clean.source_titles)
+    verdict.subject_area, verdict.search_text = clean.subject_area, clean.search_text
     # Four eyes: whoever wrote the text last may not be the one who publishes it.
     verdict.author = actor
     db.session.flush()
@@ -151,6 +156,7 @@ def publish(case: Case, actor: User) -> Verdict:
         detail["self_review"] = True
         detail["reason"] = "author is the only lead of the centre"
     record(case, CaseAction.PUBLISHED, actor, **detail)
+    queue_notifications(verdict, withdrawn=False)
     return verdict
 
 
@@ -166,7 +172,44 @@ def unpublish(case: Case, reason: str | None, actor: User) -> Verdict:
     verdict.unpublish_reason = reason
     case.status = CaseStatus.TRIAGED
     record(case, CaseAction.UNPUBLISHED, actor, verdict_id=verdict.id, reason=reason)
+    queue_notifications(verdict, withdrawn=True)
     return verdict
+
+
+def queue_notifications(verdict: Verdict, withdrawn: bool) -> int:
+    """Owe an email to each reporter who asked to hear back: on publication to the case's
+    reporters (`corrected` for those told before), on withdrawal to those told before.
+
+    Rows of the outbox, in the publication's transaction: committing them enqueues the
+    sending (tingia/jobs/dispatch.py). Returns how many were added."""
+    told = set(
+        db.session.scalars(
+            select(Notification.report_id).where(
+                Notification.verdict_id == verdict.id,
+                Notification.kind.in_((NotificationKind.PUBLISHED, NotificationKind.CORRECTED)),
+            )
+        )
+    )
+    if withdrawn:
+        owed = {report_id: NotificationKind.WITHDRAWN for report_id in told}
+    else:
+        reporters = db.session.scalars(
+            select(Report.id).where(
+                Report.case_id == verdict.case_id,
+                Report.contact_email.is_not(None),
+                Report.contact_consent.is_(True),
+            )
+        )
+        owed = {
+            report_id: NotificationKind.CORRECTED
+            if report_id in told
+            else NotificationKind.PUBLISHED
+            for report_id in reporters
+        }
+    for report_id, kind in sorted(owed.items()):
+        db.session.add(Notification(report_id=report_id, verdict_id=verdict.id, kind=kind))
+    db.session.flush()
+    return len(owed)
 
 
 def set_publishable(attachment: Attachment, publishable: bool, actor: User) -> None:

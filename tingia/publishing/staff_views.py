@@ -12,6 +12,7 @@ from tingia.centres.scoping import get_attachment_or_404, get_case_or_404
 from tingia.extensions import db
 from tingia.models import Case, PublicationKind
 from tingia.publishing import service
+from tingia.publishing.content import source_lines
 from tingia.publishing.forms import PublishableForm, ReasonForm, VerdictForm, WarningForm
 from tingia.web import run_case_action
 
@@ -28,7 +29,7 @@ def _editor_form(case: Case, kind: PublicationKind) -> VerdictForm | WarningForm
     form_class = VerdictForm if kind == PublicationKind.VERDICT else WarningForm
     form = form_class(obj=case.verdict)
     if request.method == "GET" and case.verdict is not None:
-        form.sources.data = "\n".join(case.verdict.sources)
+        form.sources.data = source_lines(case.verdict.sources, case.verdict.source_titles)
     return form
 
 

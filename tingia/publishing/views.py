@@ -6,14 +6,16 @@ Nothing here reads reporters' contact fields; the templates only get publication
 from __future__ import annotations
 
 from feedgen.feed import FeedGenerator
-from flask import Blueprint, Response, abort, redirect, render_template
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 from flask_babel import gettext as _
 
 from tingia import storage
+from tingia.centres.service import provinces_by_name
 from tingia.extensions import db
 from tingia.i18n import RATING_LABELS
 from tingia.models import Attachment, PublicationKind, Verdict
 from tingia.pagination import paginate_page
+from tingia.publishing.forms import PublicSearchForm
 from tingia.publishing.public import (
     claim_review,
     external_url,
@@ -21,6 +23,8 @@ from tingia.publishing.public import (
     public_url,
     publishable_attachments,
     published,
+    search_published,
+    source_links,
 )
 
 bp = Blueprint("publishing", __name__)
@@ -39,20 +43,43 @@ def home():
     )
 
 
+@bp.route("/about")
+def about():
+    """Who runs the centre, how reports are handled, the hotline."""
+    return render_template(
+        "publishing/about.html", clock_hours=current_app.config["CASE_CLOCK_HOURS"]
+    )
+
+
+@bp.route("/privacy")
+def privacy():
+    """What is kept about reporters, for how long, and who sees it."""
+    return render_template(
+        "publishing/privacy.html",
+        # Set by the retention purge (tingia's data-protection settings), when configured.
+        retention_days=current_app.config.get("CONTACT_RETENTION_DAYS"),
+    )
+
+
+def _listing(kind: PublicationKind, template: str):
+    """A searchable, filterable, paginated list; a wrong filter is shown and ignored."""
+    form = PublicSearchForm(request.args, provinces=provinces_by_name())
+    form.validate()
+    filters = form.filters()
+    page = paginate_page(search_published(kind, filters), PER_PAGE)
+    return render_template(template, page=page, form=form, filtered=filters.active)
+
+
 @bp.route("/verdicts")
 def verdicts():
-    """Published verdicts, newest first."""
-    return render_template(
-        "publishing/verdicts.html", page=paginate_page(published(PublicationKind.VERDICT), PER_PAGE)
-    )
+    """Published verdicts, newest first; search and filters."""
+    return _listing(PublicationKind.VERDICT, "publishing/verdicts.html")
 
 
 @bp.route("/warnings")
 def warnings():
-    """Published fraud warnings, newest first."""
-    return render_template(
-        "publishing/warnings.html", page=paginate_page(published(PublicationKind.WARNING), PER_PAGE)
-    )
+    """Published fraud warnings, newest first; search and filters."""
+    return _listing(PublicationKind.WARNING, "publishing/warnings.html")
 
 
 def _publication_page(kind: PublicationKind, id_or_slug: str, endpoint: str, template: str):
@@ -61,12 +88,20 @@ def _publication_page(kind: PublicationKind, id_or_slug: str, endpoint: str, tem
         abort(404)
     if id_or_slug != found.slug:  # one address per page: ids redirect to the slug
         return redirect(external_url(endpoint, id_or_slug=found.slug), 301)
+    images = publishable_attachments(found)
+    og_image = (
+        external_url("publishing.image", verdict_id=found.id, attachment_id=images[0].id)
+        if images
+        else None
+    )
     return render_template(
         template,
         item=found,
-        images=publishable_attachments(found),
+        images=images,
+        og_image=og_image,
         claim_review=claim_review(found) if kind == PublicationKind.VERDICT else None,
         canonical=public_url(found),
+        sources=source_links(found),
     )
 
 
