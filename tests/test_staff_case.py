@@ -176,14 +176,14 @@ def test_suggestions_are_shown_and_decided(client, db, make, verifier, case):
         "Chanh ấm pha muối diệt virus cúm", images=[make.png_bytes(color="red")]
     )
     its_case = make.case(suggested)
-    suggestion = make.suggestion(case, suggested, score=0.71)
+    suggestion = make.suggestion(case, suggested, score=71.4)
     rejected = make.report("Chuyện khác")
     make.case(rejected)
-    other = make.suggestion(case, rejected, score=0.6)
+    other = make.suggestion(case, rejected, score=60.0)
     db.session.commit()
     html = client.get(f"/staff/cases/{case.id}").text
     assert html.count('data-testid="suggestion"') == 2
-    assert "Chanh ấm pha muối diệt virus cúm" in html and "0.71" in html
+    assert "Chanh ấm pha muối diệt virus cúm" in html and "(71% in common)" in html
     assert f"/staff/attachments/{suggested.attachments[0].id}" in html
     client.post(f"/staff/cases/{case.id}/suggestions/{suggestion.id}", data={"decision": "confirm"})
     assert suggested.case == case and case.report_count == 3 and its_case.report_count == 0

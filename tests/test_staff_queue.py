@@ -208,5 +208,6 @@ def test_bulk_reports_cases_it_skipped(client, db, make, verifier):
         data={"case_ids": [open_case.id, closed.id], "action": "triage", "category": "fraud"},
         follow_redirects=True,
     )
-    assert "1 cases updated" in response.text and f"#{closed.id}" in response.text
+    assert "1 case triaged as “Online financial fraud”." in response.text
+    assert f"not in a state that allows it: #{closed.id}" in response.text
     assert open_case.category == "fraud" and closed.category == "out_of_scope"

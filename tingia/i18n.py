@@ -70,6 +70,20 @@ RATING_LABELS = {
     Rating.AUTHENTIC: _l("Authentic"),
     Rating.INCONCLUSIVE: _l("Inconclusive"),
 }
+# One line each, for whoever chooses the rating of a verdict.
+RATING_DESCRIPTIONS = {
+    Rating.FAKE: _l(
+        "Made up: the event or statement never happened, or the content was fabricated to deceive."
+    ),
+    Rating.UNTRUE: _l(
+        "Wrong on the facts: it contradicts what the authorities or reliable sources establish."
+    ),
+    Rating.MISLEADING: _l(
+        "Partly true, but out of context, exaggerated or presented so that it misleads."
+    ),
+    Rating.AUTHENTIC: _l("True: confirmed by the competent authority or by reliable sources."),
+    Rating.INCONCLUSIVE: _l("Not enough evidence yet to say whether it is true or false."),
+}
 
 PUBLICATION_STATUS_LABELS = {
     PublicationStatus.DRAFT: _l("Draft"),
@@ -175,6 +189,7 @@ def template_helpers() -> dict[str, Any]:
         "report_status_labels": REPORT_STATUS_LABELS,
         "case_status_labels": CASE_STATUS_LABELS,
         "rating_labels": RATING_LABELS,
+        "rating_descriptions": RATING_DESCRIPTIONS,
         "publication_status_labels": PUBLICATION_STATUS_LABELS,
         "role_labels": ROLE_LABELS,
         "event_labels": EVENT_LABELS,

@@ -8,8 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+)
 
+from tingia.extensions import db
 from tingia.models import Case, CaseStatus, Category, Centre, Platform, Report, User
 from tingia.text import fold_words
 from tingia.tracking_codes import normalise_tracking_code
@@ -33,20 +44,48 @@ class CaseFilter:
     q: str = ""
 
 
+# At most this many words of a search are used (each must match).
+MAX_SEARCH_WORDS = 12
+
+
+def search_words(q: str) -> list[str]:
+    """The folded words of a search, each matched as a word or the start of one."""
+    return fold_words(q).split()[:MAX_SEARCH_WORDS]
+
+
+def _reports_with_all_words(words: list[str]) -> Select[tuple[int]]:
+    """Ids of the reports whose search text has every word (or a word starting with it), through
+    the full-text index: FTS5 on SQLite, a GIN index over to_tsvector('simple') on PostgreSQL."""
+    if db.engine.dialect.name == "postgresql":
+        query = " & ".join(f"{word}:*" for word in words)
+        vector = func.to_tsvector(literal_column("'simple'::regconfig"), Report.search_text)
+        matches = vector.op("@@")(func.to_tsquery(literal_column("'simple'::regconfig"), query))
+        return select(Report.id).where(matches)
+    query = " ".join(f'"{word}"*' for word in words)  # words are letters and digits only
+    return (
+        select(literal_column("rowid"))
+        .select_from(table("reports_search"))
+        .where(text("reports_search MATCH :search_query").bindparams(search_query=query))
+    )
+
+
 def search_condition(q: str) -> ColumnElement[bool]:
-    """Cases with a report matching the text (accents optional), link or tracking code, or the
-    case number itself ("#12" or "12")."""
-    conditions = [Report.content.icontains(q, autoescape=True)]
-    conditions.append(Report.url.icontains(q, autoescape=True))
-    folded = fold_words(q)
-    if folded:
-        conditions.append(Report.normalised_text.contains(folded, autoescape=True))
+    """Cases with a report that has every word of the search (accents optional) in its text, its
+    link or the text read from its screenshots; or with that tracking code; or the case number
+    itself ("#12" or "12")."""
+    conditions = []
+    words = search_words(q)
+    if words:
+        conditions.append(Report.id.in_(_reports_with_all_words(words)))
     code = normalise_tracking_code(q)
     if code:
         conditions.append(Report.tracking_code == code)
-    matching_cases = select(Report.case_id).where(Report.case_id.is_not(None), or_(*conditions))
-    by_report = Case.id.in_(matching_cases)
-    digits = q.lstrip("#")
+    by_report = (
+        Case.id.in_(select(Report.case_id).where(Report.case_id.is_not(None), or_(*conditions)))
+        if conditions
+        else false()
+    )
+    digits = q.strip().lstrip("#")
     if digits.isdigit() and len(digits) <= 18:  # a case number fits a 64-bit id
         return or_(by_report, Case.id == int(digits))
     return by_report

@@ -158,7 +158,7 @@ def unpublish(case: Case, reason: str | None, actor: User) -> Verdict:
     """Withdraw the published verdict (or warning); the case goes back to triaged."""
     if not may_publish(actor, case):
         raise WorkflowError(_l("Only a lead or an admin can unpublish."), 403)
-    reason = required_text(reason, "reason")
+    reason = required_text(reason, "reason", _l("Say why it is withdrawn."))
     require_status(case, (CaseStatus.PUBLISHED,), _l("The case is not published."))
     verdict = case.verdict
     verdict.status = PublicationStatus.WITHDRAWN

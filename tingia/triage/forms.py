@@ -21,7 +21,7 @@ from wtforms.validators import Optional
 from tingia.cases.filters import ASSIGNED_TO_ME, UNASSIGNED, UNCATEGORISED, CaseFilter
 from tingia.i18n import CATEGORY_LABELS, PLATFORM_LABELS
 from tingia.models import CaseStatus, Category, Platform
-from tingia.triage.queue import STATUS_FILTERS
+from tingia.triage.queue import STATUS_FILTERS, BulkAction
 
 STATUS_FILTER_LABELS = {
     "active": _l("To do (open and triaged)"),
@@ -85,16 +85,22 @@ class QueueFilterForm(FlaskForm):
 
 
 class BulkForm(FlaskForm):
-    """An action on the cases ticked in the queue."""
+    """An action on the cases ticked in the queue: nothing is chosen until the user chooses."""
 
     case_ids = SelectMultipleField(coerce=int, validate_choice=False)
     action = RadioField(
         _l("Action"),
-        choices=[SelectChoice("triage", _l("Triage as")), SelectChoice("assign", _l("Assign to"))],
-        default="triage",
+        choices=[
+            SelectChoice(BulkAction.TRIAGE, _l("Triage as")),
+            SelectChoice(BulkAction.ASSIGN, _l("Assign to")),
+        ],
+        validate_choice=False,
     )
     category = SelectField(
-        _l("Category"), choices=[SelectChoice(code, CATEGORY_LABELS[code]) for code in Category]
+        _l("Category"),
+        choices=[SelectChoice("", _l("Choose a category"))]
+        + [SelectChoice(code, CATEGORY_LABELS[code]) for code in Category],
+        validate_choice=False,
     )
     reason = StringField(_l("Reason (required for out of scope)"))
     assignee = SelectField(_l("Assignee"), choices=[], validate_choice=False)

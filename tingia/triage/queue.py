@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from flask import current_app
 from sqlalchemy import Select, func, select
@@ -16,6 +17,14 @@ from tingia.centres.scoping import scoped_cases
 from tingia.database import utcnow
 from tingia.extensions import db
 from tingia.models import Attachment, Case, CaseStatus, Report, User
+
+
+class BulkAction(StrEnum):
+    """What the queue's bulk form does with the ticked cases."""
+
+    TRIAGE = "triage"
+    ASSIGN = "assign"
+
 
 # What each status filter shows; "active" (the default) is the work still to do.
 STATUS_FILTERS = {
@@ -32,6 +41,7 @@ class Clock:
     age: timedelta
     remaining: timedelta
     running: bool  # False once the case is published or closed
+    stopped_as: CaseStatus | None = None  # published or closed, once the clock has stopped
 
     @property
     def overdue(self) -> bool:
@@ -63,7 +73,15 @@ def case_clock(case: Case, now: datetime | None = None) -> Clock:
         age=now - case.first_seen,
         remaining=deadline - now,
         running=case.status in WORKABLE,
+        stopped_as=None if case.status in WORKABLE else case.status,
     )
+
+
+def whole_hours_and_minutes(delta: timedelta) -> tuple[int, int]:
+    """A duration as whole hours and the minutes left over, rounded down (negative: zero)."""
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    hours, rest = divmod(minutes, 60)
+    return hours, rest
 
 
 def queue_query(user: User, wanted: CaseFilter) -> Select[tuple[Case]]:

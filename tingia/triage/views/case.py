@@ -25,15 +25,15 @@ from tingia.triage.forms import (
     TriageForm,
 )
 from tingia.triage.views import bp
-from tingia.triage.views.common import colleague_choices
+from tingia.triage.views.common import assignee_value, case_assignee_choices
 
 
 @bp.get("/cases/<int:case_id>")
 def case(case_id: int):
     """Everything about a case: its reports, suggestions, verdict, actions and history."""
     found = get_case_or_404(current_user, case_id)
-    assign_form = AssignForm(assignee=str(found.assignee_id or ""))
-    assign_form.assignee.choices = colleague_choices(found)
+    assign_form = AssignForm(assignee=assignee_value(found))
+    assign_form.assignee.choices = case_assignee_choices(found)
     centre_form = None
     if current_user.is_national:
         centre_form = CentreForm(centre_id=found.centre_id)

@@ -1,0 +1,40 @@
+"""What the staff browser tests share: signing in and out, measuring the page."""
+
+from __future__ import annotations
+
+from tests.factories import PASSWORD
+
+
+def sign_in(page, email: str) -> None:
+    """Sign in through the login form; lands on the queue."""
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/staff/**")
+
+
+def sign_out(page) -> None:
+    """Sign out with the header's button."""
+    page.get_by_role("button", name="Đăng xuất").click()
+    page.wait_for_url("**/login**")
+
+
+def overflow(page) -> dict:
+    """How wide the page is against the viewport, and the widest elements sticking out."""
+    return page.evaluate(
+        """() => {
+          const width = document.documentElement.clientWidth;
+          const out = [];
+          for (const el of document.querySelectorAll('body *')) {
+            const box = el.getBoundingClientRect();
+            if (box.right > width + 0.5 && box.width > 0) {
+              out.push([Math.round(box.right), el.tagName + (el.className ? '.' + el.className : '')
+                + (el.dataset.testid ? '[' + el.dataset.testid + ']' : '')]);
+            }
+          }
+          out.sort((a, b) => b[0] - a[0]);
+          return {viewport: width, scroll: document.documentElement.scrollWidth,
+                  widest: out.slice(0, 5)};
+        }"""
+    )
