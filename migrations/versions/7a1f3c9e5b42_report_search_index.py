@@ -89,9 +89,7 @@ def _backfill() -> None:
 
 def upgrade():
     with op.batch_alter_table("reports") as batch_op:
-        batch_op.add_column(
-            sa.Column("search_text", sa.Text(), server_default="", nullable=False)
-        )
+        batch_op.add_column(sa.Column("search_text", sa.Text(), server_default="", nullable=False))
     _backfill()
     if op.get_bind().dialect.name == "postgresql":
         op.execute(POSTGRESQL_INDEX)
