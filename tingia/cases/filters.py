@@ -7,7 +7,9 @@ module turns them into SQL over the user's scoped cases.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import (
     ColumnElement,
     Select,
@@ -20,8 +22,20 @@ from sqlalchemy import (
     text,
 )
 
+from tingia.cases.rules import WORKABLE
+from tingia.database import utcnow
 from tingia.extensions import db
-from tingia.models import Case, CaseStatus, Category, Centre, Platform, Report, User
+from tingia.models import (
+    Case,
+    CaseStatus,
+    Category,
+    Centre,
+    Platform,
+    PublicationStatus,
+    Report,
+    User,
+    Verdict,
+)
 from tingia.text import fold_words
 from tingia.tracking_codes import normalise_tracking_code
 
@@ -42,6 +56,8 @@ class CaseFilter:
     assignee: str | None = None  # ASSIGNED_TO_ME or UNASSIGNED
     province: str | None = None  # a province code, or NATIONAL
     q: str = ""
+    overdue: bool = False  # only cases still being handled past their deadline
+    awaiting_review: bool = False  # only cases whose unpublished draft the user did not write
 
 
 # At most this many words of a search are used (each must match).
@@ -112,4 +128,16 @@ def apply_case_filter(query: Select[tuple[Case]], user: User, wanted: CaseFilter
         query = query.where(Case.centre.has(Centre.province_code == wanted.province))
     if wanted.q:
         query = query.where(search_condition(wanted.q))
+    if wanted.overdue:
+        deadline = utcnow() - timedelta(hours=current_app.config["CASE_CLOCK_HOURS"])
+        query = query.where(Case.status.in_(WORKABLE), Case.first_seen < deadline)
+    if wanted.awaiting_review:
+        drafts = select(Verdict.case_id).where(
+            Verdict.status != PublicationStatus.PUBLISHED, Verdict.author_id != user.id
+        )
+        query = query.where(
+            Case.id.in_(drafts),
+            Case.status != CaseStatus.PUBLISHED,
+            Case.merged_into_id.is_(None),
+        )
     return query

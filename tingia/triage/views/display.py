@@ -17,7 +17,9 @@ def clock_duration(delta: timedelta) -> str:
     hours, minutes = whole_hours_and_minutes(delta)
     if hours:
         return ngettext("%(num)d hour", "%(num)d hours", hours)
-    return ngettext("%(num)d minute", "%(num)d minutes", minutes)
+    if minutes:
+        return ngettext("%(num)d minute", "%(num)d minutes", minutes)
+    return _("less than a minute")
 
 
 @bp.app_template_filter("match_reason")

@@ -16,7 +16,16 @@ from tingia.models.enums import member_or_none
 from tingia.pagination import paginate_page
 from tingia.triage import service
 from tingia.triage.forms import BulkForm, QueueFilterForm
-from tingia.triage.queue import BulkAction, linked_stories_query, queue_query, queue_rows
+from tingia.triage.queue import (
+    BulkAction,
+    SavedView,
+    active_filter_count,
+    current_view,
+    linked_stories_query,
+    queue_query,
+    queue_rows,
+    saved_views,
+)
 from tingia.triage.views import bp
 from tingia.triage.views.common import (
     assignee_from_choice,
@@ -25,21 +34,38 @@ from tingia.triage.views.common import (
 )
 from tingia.web import is_same_site
 
-QUEUE_PER_PAGE = 25
+QUEUE_PER_PAGE = 25  # the linked stories' page
 
 
 @bp.get("/")
 def queue():
-    """The centre's cases to work on: most reported first, then the oldest."""
+    """The centre's cases to work on, filtered, sorted and a page at a time."""
     form = QueueFilterForm(formdata=request.args)
     if current_user.is_national:
         form.province.choices = form.province.choices[:1] + province_choices()
-    page = paginate_page(queue_query(current_user, form.filters()), QUEUE_PER_PAGE)
+    query = queue_query(current_user, form.filters(), form.order())
+    page = paginate_page(query, form.page_size())
     bulk = BulkForm()
     bulk.assignee.choices = bulk_assignee_choices(page.items)
     return render_template(
-        "staff/queue.html", form=form, page=page, rows=queue_rows(page.items), bulk=bulk
+        "staff/queue.html",
+        form=form,
+        page=page,
+        rows=queue_rows(page.items),
+        bulk=bulk,
+        views=_view_links(),
+        active_filters=active_filter_count(request.args),
     )
+
+
+def _view_links() -> list[tuple[SavedView, str, bool]]:
+    """(view, its address keeping the sort and page size, whether it is the current one)."""
+    keep = {name: request.args[name] for name in ("sort", "per_page") if request.args.get(name)}
+    shown = current_view(request.args)
+    return [
+        (view, url_for("staff.queue", **view.args, **keep), view.key == shown)
+        for view in saved_views(current_user)
+    ]
 
 
 @bp.get("/linked")
