@@ -144,7 +144,7 @@ def test_a_published_case_shows_no_deadline(client, db, make, verifier, case):
     html = client.get(f"/staff/cases/{case.id}").text
     clock = re.search(r'data-testid="case-clock"[^>]*>(.*?)</dd>', html, re.S).group(1)
     assert "giờ" not in clock and "ngày" not in clock
-    assert "Đã xuất bản" in clock
+    assert "Đã công bố" in clock
 
 
 def test_deadlines_are_counted_in_hours(client, db, make, verifier):

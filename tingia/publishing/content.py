@@ -124,8 +124,13 @@ def clean_publication_input(
     )
 
 
+def slug_for(verdict: Verdict) -> str:
+    """The public slug a verdict gets: the title's words plus the id (always unique)."""
+    words = slugify(verdict.title, max_length=SLUG_WORDS_LENGTH, word_boundary=True)
+    return f"{words}-{verdict.id}" if words else str(verdict.id)
+
+
 def assign_slug(verdict: Verdict) -> None:
-    """Give a verdict its public slug once: the title's words plus the id (always unique)."""
+    """Give a verdict its public slug once (at first publication: links stay valid)."""
     if verdict.slug is None:
-        words = slugify(verdict.title, max_length=SLUG_WORDS_LENGTH, word_boundary=True)
-        verdict.slug = f"{words}-{verdict.id}" if words else str(verdict.id)
+        verdict.slug = slug_for(verdict)

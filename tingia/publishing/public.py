@@ -24,6 +24,7 @@ from tingia.models import (
     Report,
     Verdict,
 )
+from tingia.publishing.content import slug_for
 
 # schema.org Rating: 1 (false) .. 5 (true).
 RATING_VALUES = {
@@ -93,6 +94,13 @@ def external_url(endpoint: str, **values: Any) -> str:
 def public_url(verdict: Verdict) -> str:
     """The absolute URL of a publication's page."""
     return external_url(public_endpoint(verdict), id_or_slug=verdict.slug or verdict.id)
+
+
+def future_public_url(verdict: Verdict) -> str:
+    """Where a draft will be read once published (its slug is given at first publication)."""
+    if verdict.slug:
+        return public_url(verdict)
+    return external_url(public_endpoint(verdict), id_or_slug=slug_for(verdict))
 
 
 def publishable_attachments(verdict: Verdict) -> list[Attachment]:

@@ -40,6 +40,7 @@ from tingia.models import (
     Centre,
     Report,
     User,
+    Verdict,
 )
 from tingia.models.enums import member_or_none
 
@@ -118,12 +119,32 @@ def triage(case: Case, category: str | None, actor: User, reason: str | None = N
         close(case, reason, actor)
 
 
-def close(case: Case, action_taken: str | None, actor: User) -> None:
-    """Close a harmful, fraud or out-of-scope case, saying what was done about it."""
+def _checked_close(case: Case, action_taken: str | None) -> str:
+    """The action taken, once the case may be closed with it (WorkflowError otherwise)."""
     action = required_text(action_taken, "action_taken", _l("Say what action was taken."))
     require_status(case, (CaseStatus.TRIAGED,), _l("Only triaged cases can be closed."))
     if case.category not in CLOSABLE_CATEGORIES:
         raise WorkflowError(_l("A verifiable case is answered with a verdict, not closed."), 409)
+    return action
+
+
+@dataclass(frozen=True)
+class ClosePreview:
+    """What closing a case would change."""
+
+    case: Case
+    action_taken: str
+    reporters: int  # reports whose tracking page will say the case is closed
+
+
+def close_preview(case: Case, action_taken: str | None) -> ClosePreview:
+    """What `close` would do, changing nothing (WorkflowError if it would refuse)."""
+    return ClosePreview(case, _checked_close(case, action_taken), case.report_count)
+
+
+def close(case: Case, action_taken: str | None, actor: User) -> None:
+    """Close a harmful, fraud or out-of-scope case, saying what was done about it."""
+    action = _checked_close(case, action_taken)
     case.status, case.action_taken = CaseStatus.CLOSED, action
     record(case, CaseAction.CLOSED, actor, action_taken=action)
 
@@ -178,16 +199,72 @@ def add_note(case: Case, text: str | None, actor: User) -> None:
     )
 
 
-def merge(target: Case, source: Case, actor: User) -> int:
-    """Merge `source` into `target` (both in the actor's scope); returns how many reports moved."""
+def _check_merge(target: Case, source: Case) -> None:
+    if source.id == target.id:
+        raise WorkflowError(_l("A case cannot be merged into itself."), 409)
     if target.status == CaseStatus.CLOSED:
         raise WorkflowError(_l("Cases cannot be merged into a closed case."), 409)
     require_status(source, WORKABLE, _l("Only open or triaged cases can be merged away."))
+
+
+@dataclass(frozen=True)
+class MergePreview:
+    """What merging `source` into `target` would change."""
+
+    target: Case
+    source: Case
+    moving: list[Report]
+    reports_after: int
+    source_draft: Verdict | None  # stays with the closed source case
+    dropped_suggestions: int  # the source's pending suggestions, rejected with it
+
+
+def merge_preview(target: Case, source: Case) -> MergePreview:
+    """What `merge` would do, changing nothing (WorkflowError if it would refuse)."""
+    _check_merge(target, source)
+    moving = list(source.reports)
+    return MergePreview(
+        target=target,
+        source=source,
+        moving=moving,
+        reports_after=target.report_count + len(moving),
+        source_draft=source.verdict,
+        dropped_suggestions=len(membership.pending_suggestions(source)),
+    )
+
+
+def merge(target: Case, source: Case, actor: User) -> int:
+    """Merge `source` into `target` (both in the actor's scope); returns how many reports moved."""
+    _check_merge(target, source)
     return membership.merge_cases(source, target, actor)
+
+
+def _check_split(report: Report) -> Case:
+    case = report.case
+    if case is None or case.report_count <= 1:
+        raise WorkflowError(_l("This is the case's only report: there is nothing to split off."))
+    return case
+
+
+@dataclass(frozen=True)
+class SplitPreview:
+    """What splitting a report out of its case would change."""
+
+    report: Report
+    case: Case
+    reports_left: int
+    new_centre: Centre  # where the new case opens: the centre the report was routed to
+
+
+def split_preview(report: Report) -> SplitPreview:
+    """What `split` would do, changing nothing (WorkflowError if it would refuse)."""
+    case = _check_split(report)
+    return SplitPreview(report, case, case.report_count - 1, report.centre)
 
 
 def split(report: Report, actor: User) -> Case:
     """Move a report out of its case into a new case of its own."""
+    _check_split(report)
     return membership.split_report(report, actor)
 
 
