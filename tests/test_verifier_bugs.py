@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 
+from tingia.centres.scoping import national_centre
 from tingia.database import utcnow
 from tingia.publishing import service as publishing
 from tingia.triage import service
@@ -188,3 +189,22 @@ def test_the_text_read_from_screenshots_is_on_the_case_page(client, db, make, ve
     db.session.commit()
     html = client.get(f"/staff/cases/{found.id}").text
     assert "Vietcombank thông báo tài khoản của quý khách bị khoá" in html
+
+
+def test_national_bulk_choices_are_grouped_by_the_centres_of_the_cases_listed(
+    client, db, make, case
+):
+    make.user("verifier", "01", name="Anh Nam")
+    make.user("verifier", "79", name="Chị Lan")
+    national = make.user("lead", None, name="Trưởng ban")
+    make.case(make.report("Tin đồn ở TP.HCM", "79"))
+    make.case(make.report("Tin đồn cấp quốc gia")).centre = national_centre()
+    make.login(client, national)
+    html = client.get("/staff/").text
+    block = select_block(html, "bulk-assignee")
+    groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', block, re.S)
+    assert [label for label, _ in groups] == sorted(label for label, _ in groups)
+    people = {label: re.findall(r">([^<]+)</option>", options) for label, options in groups}
+    assert people["Trung tâm Xử lý tin giả – Thành phố Hà Nội"] == ["Anh Nam"]
+    assert people["Trung tâm Xử lý tin giả – Thành phố Hồ Chí Minh"] == ["Chị Lan"]
+    assert any("Tôi (Trưởng ban)" in names for names in people.values())

@@ -33,7 +33,9 @@ def assignee_value(case: Case) -> str:
 
 def _person(user: User, optgroup: str | None = None) -> SelectChoice:
     if user.id == current_user.id:
-        return SelectChoice(ASSIGNED_TO_ME, _("Me (%(name)s)", name=user.display_name), optgroup)
+        return SelectChoice(
+            ASSIGNED_TO_ME, _("Me (%(name)s)", name=user.display_name), optgroup=optgroup
+        )
     return SelectChoice(str(user.id), user.display_name, optgroup=optgroup)
 
 
