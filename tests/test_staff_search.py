@@ -90,10 +90,22 @@ def test_the_index_follows_edits_moves_and_the_worker(client, db, make, verifier
     assert found("otp vietcombank") == {new_case.id}
 
 
+def test_the_api_searches_the_same_way(client, db, make, verifier, stories):
+    headers = make.auth_headers(verifier)
+    found = client.get(
+        "/api/v1/cases", query_string={"q": "Vietcombank hoàn kiem"}, headers=headers
+    )
+    assert found.status_code == 200
+    assert [item["id"] for item in found.get_json()["items"]] == [stories["scam"].id]
+    too_long = client.get("/api/v1/cases", query_string={"q": "x" * 501}, headers=headers)
+    assert too_long.status_code == 422 and "q" in too_long.get_json()["error"]["fields"]
+
+
 def test_search_words_are_folded_and_bounded():
     assert search_words("  Hoàn   Kiếm, ĐÀ NẴNG!! ") == ["hoan", "kiem", "da", "nang"]
     assert search_words('"x" OR y* NEAR(z)') == ["x", "or", "y", "near", "z"]
     assert len(search_words(" ".join(f"w{i}" for i in range(50)))) == 12
+    assert search_words("a" * 300) == ["a" * 100]
 
 
 def test_full_text_syntax_in_a_search_is_just_words(client, verifier, stories):

@@ -60,13 +60,15 @@ class CaseFilter:
     awaiting_review: bool = False  # only cases whose unpublished draft the user did not write
 
 
-# At most this many words of a search are used (each must match).
+# At most this many words of a search are used (each must match), of at most MAX_WORD letters.
 MAX_SEARCH_WORDS = 12
+MAX_WORD = 100
+MAX_SEARCH_LENGTH = 500  # what the API accepts
 
 
 def search_words(q: str) -> list[str]:
     """The folded words of a search, each matched as a word or the start of one."""
-    return fold_words(q).split()[:MAX_SEARCH_WORDS]
+    return [word[:MAX_WORD] for word in fold_words(q).split()[:MAX_SEARCH_WORDS]]
 
 
 def _reports_with_all_words(words: list[str]) -> Select[tuple[int]]:
