@@ -1,7 +1,8 @@
 """Time the pages people wait for (public pages, the staff queue with search and filters, case
 pages) with a large database: server-side, through Flask's test client (no network).
 
-Usage: python -m bench.pages [--reports 100000] [--database-url URL] [--repeat 15]
+Usage: python -m bench.pages [--reports 100000] [--database-url URL] [--repeat 15] [--reuse]
+       [--only NAME]   (--reuse: time an already built --database-url again, without building)
 
 Builds a scratch database with the migrations (so the search index is the real one), fills it
 with bulk inserts: reports whose texts recombine sentences of the VFND corpus (bench.matching's
@@ -125,8 +126,8 @@ class Rows:
                 db.session.execute(db.metadata.tables[name].insert(), rows)
 
 
-def build(size: int, seed: int) -> dict[str, int]:
-    """Fill the scratch database; returns the ids the timed pages use."""
+def build(size: int, seed: int) -> None:
+    """Fill the scratch database."""
     from sqlalchemy import select
 
     from tingia.extensions import db
@@ -164,7 +165,6 @@ def build(size: int, seed: int) -> dict[str, int]:
     scam_ids = set(rng.sample(range(1, size + 1), SCAM_REPORTS))
     open_case: dict[int, dict] = {}
     event_id = verdict_id = 0
-    ids = {"biggest_case": 0, "biggest_count": 0}
     began = time.perf_counter()
     for chunk in range((size - 1) // CHUNK + 1):
         for report in generate_chunk(vocab, provinces, chunk, seed):
@@ -278,8 +278,6 @@ def build(size: int, seed: int) -> dict[str, int]:
             if wants_verdict(case, rng):
                 verdict_id += 1
                 rows.add("verdicts", verdict_row(case, verdict_id, staff, rng))
-            if case["report_count"] > ids["biggest_count"]:
-                ids["biggest_case"], ids["biggest_count"] = case["id"], case["report_count"]
         open_case.clear()
         rows.flush()
         db.session.commit()
@@ -288,10 +286,9 @@ def build(size: int, seed: int) -> dict[str, int]:
             log(f"  built {done:,} reports ({time.perf_counter() - began:.0f} s)")
     rows.flush()
     db.session.commit()
-    ids["viral_case"] = make_viral_case(db, rng)
+    make_viral_case(db, rng)
     finish(db)
     log(f"  built {size:,} reports in {time.perf_counter() - began:.0f} s")
-    return ids
 
 
 def wants_verdict(case: dict, rng: random.Random) -> bool:
@@ -417,7 +414,7 @@ def signed_in(app, user_id: int):
     return client
 
 
-def pages(ids: dict[str, int]) -> Iterable[tuple[str, str, str]]:
+def pages(hanoi: int) -> Iterable[tuple[str, str, str]]:
     """(who, name, URL) of every timed page; who is public, national, hanoi or lead."""
     from sqlalchemy import func, select
 
@@ -435,15 +432,14 @@ def pages(ids: dict[str, int]) -> Iterable[tuple[str, str, str]]:
     )
     hanoi_case = first(
         select(Case.id).where(
-            Case.centre_id == ids["hanoi_centre"], Case.report_count == 3, Case.status == "open"
+            Case.centre_id == hanoi, Case.report_count == 3, Case.status == "open"
         )
     )
     drafted = first(
-        select(Verdict.case_id)
-        .join(Case)
-        .where(Verdict.status == "draft", Case.centre_id == ids["hanoi_centre"])
+        select(Verdict.case_id).join(Case).where(Verdict.status == "draft", Case.centre_id == hanoi)
     )
-    code = db.session.scalar(select(Report.tracking_code).where(Report.id == ids["biggest_case"]))
+    viral = first(select(Case.id).order_by(Case.report_count.desc()))
+    code = db.session.scalar(select(Report.tracking_code).where(Report.case_id == viral).limit(1))
     last_page = (
         db.session.scalar(
             select(func.count()).select_from(Verdict).where(Verdict.status == "published")
@@ -481,8 +477,9 @@ def pages(ids: dict[str, int]) -> Iterable[tuple[str, str, str]]:
         yield who, f"queue_{who}_search_code", f"/staff/?q={code}"
         yield who, f"queue_{who}_search_case_number", f"/staff/?q=%23{hanoi_case}"
     yield "lead", "queue_hanoi_drafts_to_review", "/staff/?status=all&review=y"
-    yield "national", "case_biggest_generated", f"/staff/cases/{ids['biggest_case']}"
-    yield "hanoi", "case_viral_300_reports", f"/staff/cases/{ids['viral_case']}"
+    yield "hanoi", "case_viral_300_reports", f"/staff/cases/{viral}"
+    yield "hanoi", "case_viral_300_reports_page_6", f"/staff/cases/{viral}?page=6"
+    yield "national", "case_viral_as_national", f"/staff/cases/{viral}"
     yield "hanoi", "case_3_reports", f"/staff/cases/{hanoi_case}"
     yield "hanoi", "case_with_draft", f"/staff/cases/{drafted}"
     yield "hanoi", "verdict_form", f"/staff/cases/{drafted}/verdict"
@@ -490,7 +487,7 @@ def pages(ids: dict[str, int]) -> Iterable[tuple[str, str, str]]:
     yield "hanoi", "merge_preview", f"/staff/cases/{hanoi_case}/merge?case_id={drafted}"
 
 
-def run(app, ids: dict[str, int], repeat: int, only: Callable[[str], bool]) -> None:
+def run(app, repeat: int, only: Callable[[str], bool]) -> None:
     """Print the result line of every page."""
     from sqlalchemy import select
 
@@ -499,7 +496,6 @@ def run(app, ids: dict[str, int], repeat: int, only: Callable[[str], bool]) -> N
 
     with app.app_context():
         hanoi = db.session.scalar(select(Centre.id).where(Centre.province_code == "01"))
-        ids["hanoi_centre"] = hanoi
         people = {
             "national": db.session.scalar(
                 select(User.id).join(Centre).where(Centre.is_national, User.role == "verifier")
@@ -511,7 +507,7 @@ def run(app, ids: dict[str, int], repeat: int, only: Callable[[str], bool]) -> N
                 select(User.id).where(User.centre_id == hanoi, User.role == "lead")
             ),
         }
-        listed = list(pages(ids))
+        listed = list(pages(hanoi))
         db.session.remove()
     clients = {"public": app.test_client()}
     clients.update({who: signed_in(app, user_id) for who, user_id in people.items()})
@@ -531,6 +527,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", default=15, type=int)
     parser.add_argument("--seed", default=1, type=int)
     parser.add_argument("--only", default="", help="time only pages whose name contains this")
+    parser.add_argument(
+        "--reuse", action="store_true", help="time the database --database-url as it is (built)"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="tingia-bench-pages-") as tmp:
         url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
@@ -541,9 +540,10 @@ def main(argv: list[str] | None = None) -> None:
             from tingia.extensions import db
             from tingia.models import Case, Report
 
-            log(f"building {args.reports:,} reports in {db.engine.dialect.name}")
-            empty_schema()
-            ids = build(args.reports, args.seed)
+            if not args.reuse:
+                log(f"building {args.reports:,} reports in {db.engine.dialect.name}")
+                empty_schema()
+                build(args.reports, args.seed)
             counts = (
                 db.session.scalar(select(func.count()).select_from(Report)),
                 db.session.scalar(select(func.count()).select_from(Case)),
@@ -554,7 +554,7 @@ def main(argv: list[str] | None = None) -> None:
             f"backend={backend} reports={counts[0]} cases={counts[1]} {machine_load()}",
             flush=True,
         )
-        run(app, ids, args.repeat, lambda name: args.only in name)
+        run(app, args.repeat, lambda name: args.only in name)
         print(f"done {machine_load()}", flush=True)
 
 
