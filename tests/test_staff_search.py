@@ -48,7 +48,9 @@ def test_all_words_across_text_link_and_screenshot(client, verifier, stories):
     assert found("vietcombank hoan kiem") == {stories["scam"].id}
     assert found("Vietcombank Hoàn Kiếm") == {stories["scam"].id}
     assert found("VIETCOMBANK  hoàn   KIEM!") == {stories["scam"].id}
-    assert found("vietcom hoàn") == {stories["scam"].id}  # a word may be the start of one
+    assert found("vietcom hoàn") == {stories["scam"].id}  # a long word may be the start of one
+    assert found("vietc") == {stories["scam"].id, stories["only_bank"].id}
+    assert found("kie") == set()  # short words match whole words only (not "kiem")
     assert found("vietcombank") == {stories["scam"].id, stories["only_bank"].id}
     assert found("hoan kiem") == {stories["scam"].id, stories["only_place"].id}
     assert found("vietcombank hoan kiem lai suat") == set()  # every word must be there

@@ -64,22 +64,27 @@ class CaseFilter:
 MAX_SEARCH_WORDS = 12
 MAX_WORD = 100
 MAX_SEARCH_LENGTH = 500  # what the API accepts
+PREFIX_FROM = 5
 
 
 def search_words(q: str) -> list[str]:
-    """The folded words of a search, each matched as a word or the start of one."""
+    """The folded words of a search (each must be found), at most MAX_SEARCH_WORDS."""
     return [word[:MAX_WORD] for word in fold_words(q).split()[:MAX_SEARCH_WORDS]]
 
 
 def _reports_with_all_words(words: list[str]) -> Select[tuple[int]]:
-    """Ids of the reports whose search text has every word (or a word starting with it), through
-    the full-text index: FTS5 on SQLite, a GIN index over to_tsvector('simple') on PostgreSQL."""
+    """Ids of the reports whose search text has every word, through the full-text index: FTS5 on
+    SQLite, a GIN index over to_tsvector('simple') on PostgreSQL. A word of PREFIX_FROM letters
+    or more also matches the words it starts ("vietcom" finds "vietcombank"); shorter ones match
+    whole words only, or "tin" would find every "tinh" (tỉnh, tình, tính)."""
+    prefix = [len(word) >= PREFIX_FROM for word in words]
     if db.engine.dialect.name == "postgresql":
-        query = " & ".join(f"{word}:*" for word in words)
+        query = " & ".join(f"{w}:*" if p else w for w, p in zip(words, prefix, strict=True))
         vector = func.to_tsvector(literal_column("'simple'::regconfig"), Report.search_text)
         matches = vector.op("@@")(func.to_tsquery(literal_column("'simple'::regconfig"), query))
         return select(Report.id).where(matches)
-    query = " ".join(f'"{word}"*' for word in words)  # words are letters and digits only
+    # Quoted FTS5 strings: the words are letters and digits only, never FTS5 syntax.
+    query = " ".join(f'"{w}"*' if p else f'"{w}"' for w, p in zip(words, prefix, strict=True))
     return (
         select(literal_column("rowid"))
         .select_from(table("reports_search"))
