@@ -25,7 +25,7 @@ CASE_INDEXES = {
     "ix_cases_assignee_status": ["assignee_id", "status"],
 }
 REPORT_INDEXES = {
-    "ix_reports_platform_case": ["platform", "case_id"],
+    "ix_reports_case_platform": ["case_id", "platform"],
     "ix_reports_id_case": ["id", "case_id"],
 }
 

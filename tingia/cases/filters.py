@@ -123,8 +123,11 @@ def apply_case_filter(query: Select[tuple[Case]], user: User, wanted: CaseFilter
     elif wanted.category:
         query = query.where(Case.category == wanted.category)
     if wanted.platform:
-        on_platform = select(Report.case_id).where(Report.platform == wanted.platform)
-        query = query.where(Case.id.in_(on_platform))
+        query = query.where(
+            select(Report.id)
+            .where(Report.case_id == Case.id, Report.platform == wanted.platform)
+            .exists()
+        )
     if wanted.assignee == ASSIGNED_TO_ME:
         query = query.where(Case.assignee_id == user.id)
     elif wanted.assignee == UNASSIGNED:

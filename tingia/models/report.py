@@ -83,7 +83,7 @@ class Report(db.Model):
     __table_args__ = (
         Index("ix_reports_canonical_url", "canonical_url"),
         Index("ix_reports_unprocessed", "processed_at", "created_at"),
-        Index("ix_reports_platform_case", "platform", "case_id"),  # the queue's platform filter
+        Index("ix_reports_case_platform", "case_id", "platform"),  # the queue's platforms
         # From the reports a search found to their cases without reading the (long) rows.
         Index("ix_reports_id_case", "id", "case_id"),
     )

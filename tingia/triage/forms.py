@@ -26,9 +26,9 @@ from tingia.models.enums import member_or_none
 from tingia.triage.queue import PAGE_SIZES, STATUS_FILTERS, BulkAction, QueueOrder
 
 ORDER_LABELS = {
-    QueueOrder.DEMAND: _l("Most reported"),
+    QueueOrder.DEMAND: _l("Most reported first"),
     QueueOrder.AGE: _l("Oldest first"),
-    QueueOrder.RECENT: _l("Latest report"),
+    QueueOrder.RECENT: _l("Latest report first"),
 }
 STATUS_FILTER_LABELS = {
     "active": _l("To do (open and triaged)"),
@@ -80,7 +80,8 @@ class QueueFilterForm(FlaskForm):
         choices=[SelectChoice(order, ORDER_LABELS[order]) for order in QueueOrder],
     )
     per_page = SelectField(
-        _l("Per page"), choices=[SelectChoice(str(n), str(n)) for n in PAGE_SIZES]
+        _l("Per page"),
+        choices=[SelectChoice(str(n), _l("%(num)d per page", num=n)) for n in PAGE_SIZES],
     )
 
     def filters(self) -> CaseFilter:
