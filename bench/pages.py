@@ -52,6 +52,20 @@ SCAM_TEXTS = (
 )
 
 
+def tracking_code(report_id: int) -> str:
+    """A valid tracking code, unique per report id (the id written in the codes' alphabet)."""
+    from tingia.tracking_codes import CODE_ALPHABET, CODE_GROUP_LENGTH, CODE_GROUPS
+
+    digits, n = [], report_id
+    for _ in range(CODE_GROUPS * CODE_GROUP_LENGTH):
+        n, digit = divmod(n, len(CODE_ALPHABET))
+        digits.append(CODE_ALPHABET[digit])
+    chars = "".join(reversed(digits))
+    return "-".join(
+        chars[i : i + CODE_GROUP_LENGTH] for i in range(0, len(chars), CODE_GROUP_LENGTH)
+    )
+
+
 def log(message: str) -> None:
     """Progress on stderr (stdout carries only the result lines)."""
     print(message, file=sys.stderr, flush=True)
@@ -215,7 +229,7 @@ def build(size: int, seed: int) -> None:
                 "reports",
                 {
                     "id": report.id,
-                    "tracking_code": f"{report.id:012d}",
+                    "tracking_code": tracking_code(report.id),
                     "content": content,
                     "url": url,
                     "canonical_url": url,
