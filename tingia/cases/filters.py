@@ -72,20 +72,19 @@ def search_words(q: str) -> list[str]:
     return [word[:MAX_WORD] for word in fold_words(q).split()[:MAX_SEARCH_WORDS]]
 
 
-def _reports_with_all_words(words: list[str]) -> Select[tuple[int]]:
-    """Ids of the reports whose search text has every word, through the full-text index: FTS5 on
-    SQLite, a GIN index over to_tsvector('simple') on PostgreSQL. A word of PREFIX_FROM letters
-    or more also matches the words it starts ("vietcom" finds "vietcombank"); shorter ones match
-    whole words only, or "tin" would find every "tinh" (tỉnh, tình, tính)."""
+def _has_all_words(words: list[str]) -> ColumnElement[bool]:
+    """Reports whose search text has every word, through the full-text index: FTS5 on SQLite,
+    the GIN index over to_tsvector('simple', search_text) on PostgreSQL. A word of PREFIX_FROM
+    letters or more also matches the words it starts ("vietcom" finds "vietcombank"); shorter
+    ones match whole words only, or "tin" would find every "tinh" (tỉnh, tình, tính)."""
     prefix = [len(word) >= PREFIX_FROM for word in words]
     if db.engine.dialect.name == "postgresql":
         query = " & ".join(f"{w}:*" if p else w for w, p in zip(words, prefix, strict=True))
         vector = func.to_tsvector(literal_column("'simple'::regconfig"), Report.search_text)
-        matches = vector.op("@@")(func.to_tsquery(literal_column("'simple'::regconfig"), query))
-        return select(Report.id).where(matches)
+        return vector.op("@@")(func.to_tsquery(literal_column("'simple'::regconfig"), query))
     # Quoted FTS5 strings: the words are letters and digits only, never FTS5 syntax.
     query = " ".join(f'"{w}"*' if p else f'"{w}"' for w, p in zip(words, prefix, strict=True))
-    return (
+    return Report.id.in_(
         select(literal_column("rowid"))
         .select_from(table("reports_search"))
         .where(text("reports_search MATCH :search_query").bindparams(search_query=query))
@@ -99,7 +98,7 @@ def search_condition(q: str) -> ColumnElement[bool]:
     conditions = []
     words = search_words(q)
     if words:
-        conditions.append(Report.id.in_(_reports_with_all_words(words)))
+        conditions.append(_has_all_words(words))
     code = normalise_tracking_code(q)
     if code:
         conditions.append(Report.tracking_code == code)

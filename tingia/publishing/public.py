@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
 
 from tingia.extensions import db
 from tingia.models import (
@@ -61,8 +62,13 @@ DEFAULT_CLOSED_MESSAGE = _l("The centre reviewed your report and closed it. Than
 
 
 def published(kind: PublicationKind | None = None) -> Select[tuple[Verdict]]:
-    """Published verdicts or warnings (None: both), newest first."""
-    query = select(Verdict).where(Verdict.status == PublicationStatus.PUBLISHED)
+    """Published verdicts or warnings (None: both), newest first, with their case and centre
+    (every list shows the centre: one query for all, not two per item)."""
+    query = (
+        select(Verdict)
+        .where(Verdict.status == PublicationStatus.PUBLISHED)
+        .options(selectinload(Verdict.case).selectinload(Case.centre))
+    )
     if kind is not None:
         query = query.where(Verdict.kind == kind)
     return query.order_by(Verdict.published_at.desc(), Verdict.id.desc())
