@@ -102,8 +102,13 @@ def search_condition(q: str) -> ColumnElement[bool]:
     code = normalise_tracking_code(q)
     if code:
         conditions.append(Report.tracking_code == code)
+    # OFFSET 0 keeps PostgreSQL from folding the subquery into the cases' plan, where it would
+    # re-parse each candidate report's text instead of asking the GIN index once (measured at
+    # 100,000 reports: a common word and a platform filter took 0.6 s, 0.12 s with it).
     by_report = (
-        Case.id.in_(select(Report.case_id).where(Report.case_id.is_not(None), or_(*conditions)))
+        Case.id.in_(
+            select(Report.case_id).where(Report.case_id.is_not(None), or_(*conditions)).offset(0)
+        )
         if conditions
         else false()
     )
