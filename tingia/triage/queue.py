@@ -18,7 +18,7 @@ from tingia.cases.rules import WORKABLE
 from tingia.centres.scoping import scoped_cases
 from tingia.database import utcnow
 from tingia.extensions import db
-from tingia.models import LEAD_ROLES, Attachment, Case, CaseStatus, Report, User
+from tingia.models import LEAD_ROLES, Attachment, Case, CaseStatus, Centre, Report, User
 
 
 class BulkAction(StrEnum):
@@ -153,9 +153,9 @@ def queue_query(
 ) -> Select[tuple[Case]]:
     """The user's cases under the filter, in the order asked for (most reported first)."""
     query = apply_case_filter(scoped_cases(user), user, wanted)
-    return query.options(selectinload(Case.assignee), selectinload(Case.centre)).order_by(
-        *QUEUE_ORDERS[order]
-    )
+    return query.options(
+        selectinload(Case.assignee), selectinload(Case.centre).selectinload(Centre.province)
+    ).order_by(*QUEUE_ORDERS[order])
 
 
 def linked_stories_query() -> Select[tuple[Case]]:
@@ -163,7 +163,9 @@ def linked_stories_query() -> Select[tuple[Case]]:
     return (
         select(Case)
         .where(Case.status.in_(WORKABLE), Case.id.in_(linked_case_ids()))
-        .options(selectinload(Case.assignee), selectinload(Case.centre))
+        .options(
+            selectinload(Case.assignee), selectinload(Case.centre).selectinload(Centre.province)
+        )
         .order_by(Case.report_count.desc(), Case.first_seen.asc(), Case.id.asc())
     )
 
