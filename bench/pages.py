@@ -426,10 +426,17 @@ def time_page(client, name: str, url: str, repeat: int) -> str:
 
 
 def signed_in(app, user_id: int):
-    """A test client with a staff session (as tests/factories.login does)."""
+    """A test client with a staff session, as after a full sign-in (tests/factories.login)."""
+    from tingia.auth import sessions
+    from tingia.extensions import db
+    from tingia.models import User
+
+    with app.app_context():
+        key = sessions.start_session(db.session.get(User, user_id), second_factor=True)
+        db.session.commit()
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
+        session["_user_id"] = key
         session["_fresh"] = True
     return client
 
