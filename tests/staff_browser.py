@@ -1,25 +1,8 @@
-"""What the staff browser tests share: signing in and out, measuring the page."""
+"""What the staff browser tests share: measuring the page, saving screenshots."""
 
 from __future__ import annotations
 
 from pathlib import Path
-
-from tests.factories import PASSWORD
-
-
-def sign_in(page, email: str) -> None:
-    """Sign in through the login form; lands on the queue."""
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/staff/**")
-
-
-def sign_out(page) -> None:
-    """Sign out with the header's button."""
-    page.get_by_role("button", name="Đăng xuất").click()
-    page.wait_for_url("**/login**")
 
 
 def overflow(page) -> dict:

@@ -5,7 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.staff_browser import overflow, screenshot, sign_in
+from tests.browser_support import sign_in
+from tests.staff_browser import overflow, screenshot
 from tingia.database import utcnow
 from tingia.triage import service
 
