@@ -128,7 +128,7 @@ def case(*reports: Report, **report_kwargs) -> Case:
     return new_case
 
 
-def suggestion(target: Case, suggested: Report, score: float = 0.7) -> CaseSuggestion:
+def suggestion(target: Case, suggested: Report, score: float = 70.0) -> CaseSuggestion:
     """A pending suggestion that `suggested` (already in a case of its own) belongs to `target`."""
     item = CaseSuggestion(case_id=target.id, report_id=suggested.id, score=score, basis="text")
     db.session.add(item)

@@ -20,6 +20,7 @@ from tingia.models import ApiToken, Case, StaffSession, User
 
 LEAD_ONLY = {
     "editor.publish",
+    "editor.publish_preview",
     "editor.unpublish",
     "team.members",
     "team.set_user_active",

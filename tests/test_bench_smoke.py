@@ -28,3 +28,28 @@ def test_matching_benchmark_prints_one_line_per_size():
     assert match.group(1) == "300"
     assert float(match.group(2)) <= float(match.group(3))  # p50 <= p95
     assert "near-duplicates attached" in result.stderr
+
+
+PAGE_LINE = re.compile(
+    r"^page=(\w+) n=(\d+) p50_ms=(\d+\.\d) p95_ms=(\d+\.\d) max_ms=(\d+\.\d) "
+    r"cpu_p50_ms=(\d+\.\d) cpu_p95_ms=(\d+\.\d) status=(\d+)$"
+)
+
+
+def test_page_benchmark_times_every_page_and_each_answers_200():
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.pages", "--reports", "1200", "--repeat", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("backend=sqlite reports=1200 ") and "load_1m=" in lines[0]
+    pages = [PAGE_LINE.match(line) for line in lines[1:-1]]
+    assert all(pages), lines
+    statuses = {match.group(1): match.group(8) for match in pages}
+    assert len(statuses) >= 50 and set(statuses.values()) == {"200"}, statuses
+    assert {"queue_national_search_3_words", "case_viral_300_reports", "verdict"} <= set(statuses)
+    assert lines[-1].startswith("done ")

@@ -63,6 +63,11 @@ def test_verifier_drafts_lead_publishes_reporter_sees_verdict(page, client, db, 
     sign_in(page, "truongnhom@hanoi.test")
     page.get_by_test_id("queue-row").first.get_by_test_id("case-link").click()
     page.get_by_test_id("publish").click()
+    # The preview: the public page as it will be, and nothing published yet.
+    preview = page.get_by_test_id("public-preview")
+    assert "Uống nước chanh muối" in preview.get_by_test_id("verdict-title").inner_text()
+    assert "/verdicts/uong-nuoc-chanh-muoi" in page.get_by_test_id("changes").inner_text()
+    page.get_by_test_id("confirm-publish").click()
     assert page.get_by_test_id("verdict-status").get_attribute("data-status") == "published"
     history = page.get_by_test_id("history").inner_text()
     assert "Trưởng nhóm" in history

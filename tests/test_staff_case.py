@@ -176,14 +176,14 @@ def test_suggestions_are_shown_and_decided(client, db, make, verifier, case):
         "Chanh ấm pha muối diệt virus cúm", images=[make.png_bytes(color="red")]
     )
     its_case = make.case(suggested)
-    suggestion = make.suggestion(case, suggested, score=0.71)
+    suggestion = make.suggestion(case, suggested, score=71.4)
     rejected = make.report("Chuyện khác")
     make.case(rejected)
-    other = make.suggestion(case, rejected, score=0.6)
+    other = make.suggestion(case, rejected, score=60.0)
     db.session.commit()
     html = client.get(f"/staff/cases/{case.id}").text
     assert html.count('data-testid="suggestion"') == 2
-    assert "Chanh ấm pha muối diệt virus cúm" in html and "0.71" in html
+    assert "Chanh ấm pha muối diệt virus cúm" in html and "(71% in common)" in html
     assert f"/staff/attachments/{suggested.attachments[0].id}" in html
     client.post(f"/staff/cases/{case.id}/suggestions/{suggestion.id}", data={"decision": "confirm"})
     assert suggested.case == case and case.report_count == 3 and its_case.report_count == 0
@@ -213,3 +213,23 @@ def test_images_can_be_made_publishable(client, db, verifier, case):
 def test_missing_case_is_404(client, db, verifier):
     assert client.get("/staff/cases/999999").status_code == 404
     assert db.session.get(Case, 999999) is None
+
+
+def test_a_story_reported_many_times_is_shown_a_page_of_reports_at_a_time(
+    client, db, make, verifier
+):
+    reports = [
+        make.report(
+            f"Tin đồn lan truyền, lần thứ {i}", created_at=utcnow() - timedelta(hours=80 - i)
+        )
+        for i in range(60)
+    ]
+    big = make.case(*reports)
+    db.session.commit()
+    first = client.get(f"/staff/cases/{big.id}").text
+    shown = re.findall(r'data-testid="case-report" data-report-id="(\d+)"', first)
+    assert shown == [str(report.id) for report in reports[:50]]  # oldest first
+    assert "60 reports" in first and 'data-testid="pager"' in first
+    second = client.get(f"/staff/cases/{big.id}?page=2").text
+    shown = re.findall(r'data-testid="case-report" data-report-id="(\d+)"', second)
+    assert shown == [str(report.id) for report in reports[50:]]

@@ -208,5 +208,123 @@ def test_bulk_reports_cases_it_skipped(client, db, make, verifier):
         data={"case_ids": [open_case.id, closed.id], "action": "triage", "category": "fraud"},
         follow_redirects=True,
     )
-    assert "1 cases updated" in response.text and f"#{closed.id}" in response.text
+    assert "1 case triaged as “Online financial fraud”." in response.text
+    assert f"not in a state that allows it: #{closed.id}" in response.text
     assert open_case.category == "fraud" and closed.category == "out_of_scope"
+
+
+def test_sort_by_demand_age_or_last_report(client, db, make, verifier):
+    busy_new = aged_case(make, 2, count=3)  # most reported
+    old = aged_case(make, 20)  # the oldest
+    fresh = aged_case(make, 5)
+    fresh.last_seen = utcnow() - timedelta(minutes=1)  # the latest report
+    db.session.commit()
+
+    def order(sort):
+        return row_ids(client.get("/staff/", query_string={"sort": sort}).text)
+
+    assert order("demand") == order("") == [busy_new.id, old.id, fresh.id]
+    assert order("age") == [old.id, fresh.id, busy_new.id]
+    assert order("recent")[0] == fresh.id
+    assert order("bogus") == order("demand")
+
+
+def test_page_size(client, db, make, verifier):
+    for hours in range(1, 61):
+        aged_case(make, hours)
+    db.session.commit()
+    assert len(row_ids(client.get("/staff/").text)) == 25
+    assert len(row_ids(client.get("/staff/?per_page=50").text)) == 50
+    big = client.get("/staff/?per_page=100&sort=age")
+    assert len(row_ids(big.text)) == 60 and 'data-testid="pager"' not in big.text
+    assert len(row_ids(client.get("/staff/?per_page=100000").text)) == 25  # only the choices
+    assert "per_page=50" in client.get("/staff/?per_page=50").text  # kept by the pager
+
+
+def test_saved_views(client, db, make, verifier):
+    colleague = make.user("verifier", "01")
+    mine = aged_case(make, 3)
+    service.assign(mine, verifier.id, verifier)
+    theirs = aged_case(make, 4)
+    service.assign(theirs, colleague.id, verifier)
+    late = aged_case(make, 30)
+    db.session.commit()
+    html = client.get("/staff/").text
+    links = dict(re.findall(r'<a href="([^"]+)" data-testid="view-(\w+)"', html))
+    links = {key: url.replace("&amp;", "&") for url, key in links.items()}
+    assert set(links) == {"todo", "mine", "unassigned", "overdue"}  # no drafts: not a lead
+    assert 'data-testid="view-todo" aria-current="page"' in html
+
+    def shown(view):
+        page = client.get(links[view]).text
+        assert f'data-testid="view-{view}" aria-current="page"' in page
+        return set(row_ids(page))
+
+    assert shown("mine") == {mine.id}
+    assert shown("unassigned") == {late.id}
+    assert shown("overdue") == {late.id}
+    assert shown("todo") == {mine.id, theirs.id, late.id}
+    sorted_page = client.get("/staff/?sort=age&per_page=50").text
+    assert "sort=age" in re.search(r'href="([^"]+)" data-testid="view-mine"', sorted_page)[1]
+
+
+def test_leads_see_the_drafts_awaiting_their_review(client, db, make):
+    from tingia.publishing import service as publishing
+
+    verifier, lead = make.user("verifier", "01"), make.user("lead", "01")
+    content = {
+        "rating": "fake",
+        "title": "Không có chuyện đó",
+        "summary": "Sai.",
+        "explanation": "Đã kiểm tra.",
+        "sources": ["https://moh.gov.vn/"],
+    }
+    drafted, own, published, untouched = (aged_case(make, h) for h in (2, 3, 4, 5))
+    for case in (drafted, own, published):
+        service.triage(case, "verifiable", verifier)
+    publishing.save_publication(drafted, content, verifier)
+    publishing.save_publication(own, content, lead)  # the lead's own draft: another lead's job
+    publishing.save_publication(published, content, verifier)
+    publishing.publish(published, lead)
+    make.login(client, lead)
+    html = client.get("/staff/").text
+    url = re.search(r'href="([^"]+)" data-testid="view-review"', html)[1].replace("&amp;", "&")
+    assert row_ids(client.get(url).text) == [drafted.id]
+    assert untouched.id in row_ids(html)
+
+
+def test_bulk_form_has_no_action_chosen_and_says_exactly_what_it_did(client, db, make, verifier):
+    colleague = make.user("verifier", "01", name="Anh Nam")
+    cases = [aged_case(make, hours) for hours in (2, 3, 4)]
+    db.session.commit()
+    html = client.get("/staff/").text
+    form = html[html.index('data-testid="bulk-actions"') :]
+    assert "checked" not in form[: form.index("</fieldset>")]
+    category = re.search(r'id="bulk-category"[^>]*>(.*?)</select>', html, re.S)[1]
+    assert re.match(r'\s*<option[^>]* value="">', category)  # a placeholder comes first
+    assert not re.search(r'<option selected value="\w', category)  # and no category is chosen
+    ids = [case.id for case in cases]
+    nothing = client.post("/staff/bulk", data={"case_ids": ids}, follow_redirects=True)
+    assert "Hãy chọn việc cần làm" in nothing.text and all(c.category is None for c in cases)
+    no_category = client.post(
+        "/staff/bulk", data={"case_ids": ids, "action": "triage"}, follow_redirects=True
+    )
+    assert "Hãy chọn loại" in no_category.text and all(c.category is None for c in cases)
+    done = client.post(
+        "/staff/bulk",
+        data={"case_ids": ids, "action": "triage", "category": "harmful"},
+        follow_redirects=True,
+    )
+    assert "Đã phân loại 3 vụ việc là “Tin xấu độc”." in done.text
+    assigned = client.post(
+        "/staff/bulk",
+        data={"case_ids": ids[:2], "action": "assign", "assignee": str(colleague.id)},
+        follow_redirects=True,
+    )
+    assert "Đã phân công 2 vụ việc cho Anh Nam." in assigned.text
+    cleared = client.post(
+        "/staff/bulk",
+        data={"case_ids": ids[:2], "action": "assign", "assignee": "nobody"},
+        follow_redirects=True,
+    )
+    assert "Đã bỏ phân công 2 vụ việc." in cleared.text and cases[0].assignee is None

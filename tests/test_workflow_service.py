@@ -97,7 +97,7 @@ def test_close_needs_an_action_and_refuses_verifiable_cases(db, make):
     assert error.value.status == 409 and verifiable.status == "triaged"
 
 
-def test_assign_only_to_active_staff_who_can_see_the_case(db, make):
+def test_assign_only_to_active_staff_of_the_cases_centre(db, make):
     verifier = make.user("verifier", "01")
     colleague = make.user("verifier", "01")
     national = make.user("verifier", None)
@@ -108,8 +108,9 @@ def test_assign_only_to_active_staff_who_can_see_the_case(db, make):
     assert service.assign(case, colleague.id, verifier) == colleague
     assert case.assignee == colleague
     assert last_event(case).detail["assignee"] == colleague.display_name
-    assert service.assign(case, national.email.upper(), verifier) == national
-    for refused in (other_province.id, gone.id, "nobody@nowhere.vn", 999999):
+    assert service.assign(case, colleague.email.upper(), verifier) == colleague
+    # National staff see every case but work a provincial one by moving it to their centre.
+    for refused in (national.id, other_province.id, gone.id, "nobody@nowhere.vn", 999999):
         with pytest.raises(WorkflowError) as error:
             service.assign(case, refused, verifier)
         assert error.value.status == 422 and "assignee" in error.value.fields
@@ -358,14 +359,26 @@ def test_bulk_actions_skip_cases_in_the_wrong_state(db, make):
     open_cases = [make.case(), make.case()]
     closed = make.case()
     service.triage(closed, "out_of_scope", verifier, "spam")
-    done, skipped = service.bulk_triage([*open_cases, closed], "harmful", verifier)
-    assert done == 2 and skipped == [closed.id]
+    result = service.bulk_triage([*open_cases, closed], "harmful", verifier)
+    assert result.done == open_cases and result.wrong_state == [closed.id]
     assert [case.category for case in open_cases] == ["harmful", "harmful"]
     with pytest.raises(WorkflowError) as error:
         service.bulk_triage(open_cases, "nope", verifier)
     assert error.value.status == 422
-    done, skipped = service.bulk_assign([*open_cases, closed], verifier.id, verifier)
-    assert done == 2 and skipped == [closed.id]
+    result = service.bulk_assign([*open_cases, closed], verifier.id, verifier)
+    assert result.done == open_cases and result.wrong_state == [closed.id]
+
+
+def test_bulk_assign_leaves_cases_of_other_centres_alone(db, make):
+    national = make.user("lead", None)
+    hanoi = make.user("verifier", "01")
+    hanoi_case, hcm_case = make.case(), make.case(province="79")
+    result = service.bulk_assign([hanoi_case, hcm_case], hanoi.id, national)
+    assert result.done == [hanoi_case] and result.other_centre == [hcm_case.id]
+    assert hanoi_case.assignee == hanoi and hcm_case.assignee is None
+    with pytest.raises(WorkflowError) as error:  # nobody of these centres: refused outright
+        service.bulk_assign([hcm_case], make.user("verifier", "48").id, national)
+    assert error.value.status == 422 and "assignee" in error.value.fields
 
 
 def test_publishable_images_are_recorded(db, make):

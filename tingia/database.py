@@ -73,3 +73,13 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+
+
+# The staff search index is made by hand in the migrations (FTS5 and its shadow tables on SQLite,
+# an expression index on PostgreSQL): no model declares it, so schema comparisons leave it out.
+SEARCH_INDEX_NAMES = ("reports_search", "ix_reports_search_text")
+
+
+def outside_the_models(name: str | None) -> bool:
+    """True for a database object the models do not declare (the search index's)."""
+    return bool(name) and name.startswith(SEARCH_INDEX_NAMES)

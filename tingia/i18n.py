@@ -90,6 +90,21 @@ SUBJECT_AREA_LABELS = {
     SubjectArea.OTHER: _l("Other"),
 }
 
+# One line each, for whoever chooses the rating of a verdict.
+RATING_DESCRIPTIONS = {
+    Rating.FAKE: _l(
+        "Made up: the event or statement never happened, or the content was fabricated to deceive."
+    ),
+    Rating.UNTRUE: _l(
+        "Wrong on the facts: it contradicts what the authorities or reliable sources establish."
+    ),
+    Rating.MISLEADING: _l(
+        "Partly true, but out of context, exaggerated or presented so that it misleads."
+    ),
+    Rating.AUTHENTIC: _l("True: confirmed by the competent authority or by reliable sources."),
+    Rating.INCONCLUSIVE: _l("Not enough evidence yet to say whether it is true or false."),
+}
+
 PUBLICATION_STATUS_LABELS = {
     PublicationStatus.DRAFT: _l("Draft"),
     PublicationStatus.PUBLISHED: _l("Published"),
@@ -195,6 +210,7 @@ def template_helpers() -> dict[str, Any]:
         "case_status_labels": CASE_STATUS_LABELS,
         "rating_labels": RATING_LABELS,
         "subject_area_labels": SUBJECT_AREA_LABELS,
+        "rating_descriptions": RATING_DESCRIPTIONS,
         "publication_status_labels": PUBLICATION_STATUS_LABELS,
         "role_labels": ROLE_LABELS,
         "event_labels": EVENT_LABELS,

@@ -28,15 +28,20 @@ def run_case_action(
         result = action()
     except WorkflowError as error:
         db.session.rollback()
-        if error.status == 403:
-            abort(403)
-        flash(error.describe(), "error")
-        fallback = url_for("staff.case", case_id=case_id)
-        return redirect(fallback if callable(back_to) else back_to or fallback)
+        return refusal(case_id, error, None if callable(back_to) else back_to)
     db.session.commit()
     flash(success(result) if callable(success) else success, "success")
     if callable(back_to):
         return redirect(back_to(result))
+    return redirect(back_to or url_for("staff.case", case_id=case_id))
+
+
+def refusal(case_id: int, error: WorkflowError, back_to: str | None = None) -> Response:
+    """Say why an action (or its preview) is refused, back on the case page (or `back_to`);
+    a refusal for the user's role is a 403 page."""
+    if error.status == 403:
+        abort(403)
+    flash(error.describe(), "error")
     return redirect(back_to or url_for("staff.case", case_id=case_id))
 
 

@@ -13,7 +13,7 @@ from tingia.api.blueprint import bp
 from tingia.api.fields import Text
 from tingia.api.pagination import PageArgsSchema, paginated
 from tingia.api.schemas import CaseDetailSchema, CaseListSchema
-from tingia.cases.filters import NATIONAL, CaseFilter, apply_case_filter
+from tingia.cases.filters import MAX_SEARCH_LENGTH, NATIONAL, CaseFilter, apply_case_filter
 from tingia.centres.scoping import get_attachment_or_404, get_case_or_404, scoped_cases
 from tingia.centres.service import read_provinces
 from tingia.extensions import db
@@ -31,6 +31,13 @@ class CaseFilterArgsSchema(PageArgsSchema):
             "description": "A province code, or 'national' for the national centre's cases.",
         }
     )
+    q = Text(
+        validate=validate.Length(max=MAX_SEARCH_LENGTH),
+        metadata={
+            "description": "Cases with a report having every word (accents optional) in its "
+            "text, link or screenshot text; a tracking code; or a case number.",
+        },
+    )
 
     @validates("province")
     def known_province(self, value: str, **kwargs: Any) -> None:
@@ -45,6 +52,7 @@ def case_filter(args: dict[str, Any]) -> CaseFilter:
         statuses=(args["status"],) if "status" in args else (),
         category=args.get("category"),
         province=args.get("province"),
+        q=(args.get("q") or "").strip(),
     )
 
 

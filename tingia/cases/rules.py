@@ -28,9 +28,8 @@ class WorkflowError(Exception):
         return str(self.message)
 
     def describe(self) -> str:
-        """The message followed by each field's problem, for a flash message."""
-        details = "; ".join(f"{name}: {message}" for name, message in self.fields.items())
-        return f"{self} ({details})" if details else str(self)
+        """What to tell a person: each field's problem (sentences), else the message."""
+        return " ".join(self.fields.values()) if self.fields else str(self)
 
 
 class MembershipError(WorkflowError):
@@ -48,11 +47,14 @@ def require_status(case: Case, allowed: Iterable[CaseStatus], message: Any) -> N
         raise WorkflowError(message, 409)
 
 
-def required_text(value: str | None, field: str, maximum: int = MAX_NOTE) -> str:
-    """The stripped text of a required field, at most `maximum` characters (422 otherwise)."""
+def required_text(
+    value: str | None, field: str, missing: Any = None, maximum: int = MAX_NOTE
+) -> str:
+    """The stripped text of a required field, at most `maximum` characters (422 otherwise);
+    `missing` says what to write when it is empty."""
     text = (value or "").strip()
     if not text:
-        raise invalid(field, _l("this field is required"))
+        raise invalid(field, missing or _l("This field is required."))
     if len(text) > maximum:
-        raise invalid(field, _l("at most %(n)d characters", n=maximum))
+        raise invalid(field, _l("This text is too long: at most %(n)d characters.", n=maximum))
     return text

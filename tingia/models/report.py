@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Text, event, inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from tingia.database import utcnow
 from tingia.extensions import db
@@ -20,6 +20,7 @@ from tingia.models.enums import (
 )
 from tingia.models.province import Centre, Province
 from tingia.models.user import User
+from tingia.text import fold_words
 
 if TYPE_CHECKING:
     from tingia.models.case import Case
@@ -71,6 +72,10 @@ class Report(db.Model):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True, default=None)
     match_score: Mapped[float | None] = mapped_column(default=None)
     match_basis: Mapped[str | None] = mapped_column(String(20), default=None)
+    # What staff search finds the report by: its text, link and the text read from its
+    # screenshots, folded (tingia.text.fold_words). Kept up to date on every flush (below); the
+    # database indexes it (FTS5 on SQLite, GIN full-text on PostgreSQL: see the migrations).
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     province: Mapped[Province] = relationship()
     centre: Mapped[Centre] = relationship()
@@ -83,6 +88,9 @@ class Report(db.Model):
     __table_args__ = (
         Index("ix_reports_canonical_url", "canonical_url"),
         Index("ix_reports_unprocessed", "processed_at", "created_at"),
+        Index("ix_reports_case_platform", "case_id", "platform"),  # the queue's platforms
+        # From the reports a search found to their cases without reading the (long) rows.
+        Index("ix_reports_id_case", "id", "case_id"),
     )
 
     @property
@@ -134,3 +142,35 @@ class Attachment(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     report: Mapped[Report] = relationship(back_populates="attachments")
+
+
+def search_document(content: str | None, url: str | None, ocr_texts: list[str | None]) -> str:
+    """The folded words staff search matches a report by (accents and case optional)."""
+    parts = [content, url, *ocr_texts]
+    return " ".join(folded for part in parts if part and (folded := fold_words(part)))
+
+
+def _changed(obj: object, *names: str) -> bool:
+    state = inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in names)
+
+
+@event.listens_for(Session, "before_flush")
+def _keep_search_text(session: Session, _flush_context: object, _instances: object) -> None:
+    """Rewrite the search text of reports whose content, link or screenshots' text changed."""
+    touched: set[Report] = set()
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, Report) and (obj in session.new or _changed(obj, "content", "url")):
+            touched.add(obj)
+        elif (
+            isinstance(obj, Attachment)
+            and obj.report is not None
+            and (obj in session.new or _changed(obj, "ocr_text"))
+        ):
+            touched.add(obj.report)
+    for report in touched:
+        text = search_document(
+            report.content, report.url, [image.ocr_text for image in report.attachments]
+        )
+        if report.search_text != text:
+            report.search_text = text

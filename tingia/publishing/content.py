@@ -69,18 +69,31 @@ def _check_sources(raw: Any, required: bool) -> tuple[list[str], dict[str, str],
     if raw is None:
         raw = []
     if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
-        return [], {}, str(_l("must be a list of web addresses"))
+        return [], {}, str(_l("Give the sources as a list of web addresses."))
     items = [split_source(item) for item in raw if item.strip()]
     if required and not items:
-        return [], {}, str(_l("give at least one source"))
+        return (
+            [],
+            {},
+            str(_l("Give at least one source: the web address of what the verdict rests on.")),
+        )
     if len(items) > MAX_SOURCES:
-        return [], {}, str(_l("at most %(n)d sources", n=MAX_SOURCES))
+        return [], {}, str(_l("Give at most %(n)d sources.", n=MAX_SOURCES))
     sources: list[str] = []
     titles: dict[str, str] = {}
     for url, title in items:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 2048:
-            return [], {}, str(_l("not a web address (http:// or https://): %(url)s", url=url))
+            return (
+                [],
+                {},
+                str(
+                    _l(
+                        "This is not a web address (it must start with http:// or https://): %(url)s",
+                        url=url,
+                    )
+                ),
+            )
         if len(title) > MAX_TITLE:
             return [], {}, str(_l("A source title has at most %(n)d characters.", n=MAX_TITLE))
         if url not in sources:
@@ -101,12 +114,17 @@ def _check_subject_area(data: Mapping[str, Any]) -> tuple[SubjectArea, str | Non
     return area, None
 
 
+def _too_long(n: int) -> str:
+    return str(_l("This text is too long: at most %(n)d characters.", n=n))
+
+
 def clean_publication_input(
     kind: str, data: Mapping[str, Any]
 ) -> tuple[PublicationInput | None, dict[str, str]]:
-    """Check a verdict's (or warning's) fields; returns the input or the errors by field name."""
+    """Check a verdict's (or warning's) fields; returns the input or the errors by field name.
+
+    The messages are sentences for the people who fill in the form (the API sends them too)."""
     errors: dict[str, str] = {}
-    required = _l("this field is required")
     title, summary = _text(data, "title"), _text(data, "summary")
     explanation, advice, claim = (
         _text(data, "explanation"),
@@ -115,27 +133,29 @@ def clean_publication_input(
     )
     rating = data.get("rating") or None
     if not title:
-        errors["title"] = str(required)
+        errors["title"] = str(_l("Give a title: what readers see first."))
     elif len(title) > MAX_TITLE:
-        errors["title"] = str(_l("at most %(n)d characters", n=MAX_TITLE))
+        errors["title"] = str(_l("The title is too long: at most %(n)d characters.", n=MAX_TITLE))
     for name, value in (("summary", summary), ("explanation", explanation), ("advice", advice)):
         if len(value) > MAX_TEXT:
-            errors[name] = str(_l("at most %(n)d characters", n=MAX_TEXT))
-    if not explanation:
-        errors["explanation"] = str(required)
+            errors[name] = _too_long(MAX_TEXT)
     if kind == PublicationKind.VERDICT:
         if member_or_none(Rating, rating) is None:
-            errors["rating"] = str(_l("must be one of %(values)s", values=", ".join(Rating)))
+            errors["rating"] = str(_l("Choose one of the five ratings."))
         if not summary:
-            errors["summary"] = str(required)
+            errors["summary"] = str(_l("Give a summary: the verdict in one or two sentences."))
+        if not explanation:
+            errors["explanation"] = str(_l("Explain how the claim was checked and what was found."))
         if not claim:
             errors["claim"] = str(
                 _l("Write the claim as it circulated, in one or two sentences (not the title).")
             )
     else:
         rating, claim = None, ""
+        if not explanation:
+            errors["explanation"] = str(_l("Explain how the scam works."))
         if not advice:
-            errors["advice"] = str(required)
+            errors["advice"] = str(_l("Say how people can protect themselves."))
     sources, source_titles, source_error = _check_sources(
         data.get("sources"), required=kind == PublicationKind.VERDICT
     )
@@ -162,8 +182,13 @@ def clean_publication_input(
     )
 
 
+def slug_for(verdict: Verdict) -> str:
+    """The public slug a verdict gets: the title's words plus the id (always unique)."""
+    words = slugify(verdict.title, max_length=SLUG_WORDS_LENGTH, word_boundary=True)
+    return f"{words}-{verdict.id}" if words else str(verdict.id)
+
+
 def assign_slug(verdict: Verdict) -> None:
-    """Give a verdict its public slug once: the title's words plus the id (always unique)."""
+    """Give a verdict its public slug once (at first publication: links stay valid)."""
     if verdict.slug is None:
-        words = slugify(verdict.title, max_length=SLUG_WORDS_LENGTH, word_boundary=True)
-        verdict.slug = f"{words}-{verdict.id}" if words else str(verdict.id)
+        verdict.slug = slug_for(verdict)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import selectinload
 
 from tingia.database import parse_id
 from tingia.extensions import db
@@ -28,6 +29,7 @@ from tingia.models import (
     SubjectArea,
     Verdict,
 )
+from tingia.publishing.content import slug_for
 from tingia.text import fold_words
 
 # schema.org Rating: 1 (false) .. 5 (true).
@@ -68,8 +70,13 @@ DEFAULT_CLOSED_MESSAGE = _l("The centre reviewed your report and closed it. Than
 
 
 def published(kind: PublicationKind | None = None) -> Select[tuple[Verdict]]:
-    """Published verdicts or warnings (None: both), newest first."""
-    query = select(Verdict).where(Verdict.status == PublicationStatus.PUBLISHED)
+    """Published verdicts or warnings (None: both), newest first, with their case and centre
+    (every list shows the centre: one query for all, not two per item)."""
+    query = (
+        select(Verdict)
+        .where(Verdict.status == PublicationStatus.PUBLISHED)
+        .options(selectinload(Verdict.case).selectinload(Case.centre))
+    )
     if kind is not None:
         query = query.where(Verdict.kind == kind)
     return query.order_by(Verdict.published_at.desc(), Verdict.id.desc())
@@ -102,6 +109,13 @@ def external_url(endpoint: str, **values: Any) -> str:
 def public_url(verdict: Verdict) -> str:
     """The absolute URL of a publication's page."""
     return external_url(public_endpoint(verdict), id_or_slug=verdict.slug or verdict.id)
+
+
+def future_public_url(verdict: Verdict) -> str:
+    """Where a draft will be read once published (its slug is given at first publication)."""
+    if verdict.slug:
+        return public_url(verdict)
+    return external_url(public_endpoint(verdict), id_or_slug=slug_for(verdict))
 
 
 def publishable_attachments(verdict: Verdict) -> list[Attachment]:

@@ -9,6 +9,7 @@ check the role and the case's state, record the history, and flush, never commit
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -35,6 +36,7 @@ from tingia.models import (
     Verdict,
 )
 from tingia.publishing.content import assign_slug, clean_publication_input
+from tingia.publishing.public import publishable_attachments
 
 PUBLICATION_KIND = {
     Category.VERIFIABLE: PublicationKind.VERDICT,
@@ -126,8 +128,8 @@ def save_publication(
     return verdict
 
 
-def publish(case: Case, actor: User) -> Verdict:
-    """Publish the case's draft; the author may not publish it unless the centre's only lead."""
+def _checked_publish(case: Case, actor: User) -> tuple[Verdict, bool]:
+    """The draft to publish and whether its author publishes it, once allowed (else raises)."""
     if not may_publish(actor, case):
         raise WorkflowError(_l("Only a lead or an admin can publish."), 403)
     verdict = case.verdict
@@ -145,6 +147,36 @@ def publish(case: Case, actor: User) -> Verdict:
             _l("You wrote this draft: another lead of the centre has to review and publish it."),
             403,
         )
+    return verdict, self_review
+
+
+@dataclass(frozen=True)
+class PublishPreview:
+    """What publishing a case's draft would change."""
+
+    verdict: Verdict
+    self_review: bool  # the centre's only lead publishes their own draft
+    republish: bool  # it was published before and withdrawn
+    reporters: int  # reports whose tracking page will show it
+    images: list[Attachment]  # the images the public page will show
+
+
+def publish_preview(case: Case, actor: User) -> PublishPreview:
+    """What `publish` would do, changing nothing (WorkflowError if it would refuse)."""
+    verdict, self_review = _checked_publish(case, actor)
+    return PublishPreview(
+        verdict=verdict,
+        self_review=self_review,
+        republish=verdict.published_at is not None,
+        reporters=case.report_count,
+        images=publishable_attachments(verdict),
+    )
+
+
+def publish(case: Case, actor: User) -> Verdict:
+    """Publish the case's draft; the author may not publish it unless the centre's only lead."""
+    verdict, self_review = _checked_publish(case, actor)
+    kind = verdict.kind
     now = utcnow()
     verdict.status = PublicationStatus.PUBLISHED
     verdict.published_by = actor
@@ -164,7 +196,7 @@ def unpublish(case: Case, reason: str | None, actor: User) -> Verdict:
     """Withdraw the published verdict (or warning); the case goes back to triaged."""
     if not may_publish(actor, case):
         raise WorkflowError(_l("Only a lead or an admin can unpublish."), 403)
-    reason = required_text(reason, "reason")
+    reason = required_text(reason, "reason", _l("Say why it is withdrawn."))
     require_status(case, (CaseStatus.PUBLISHED,), _l("The case is not published."))
     verdict = case.verdict
     verdict.status = PublicationStatus.WITHDRAWN

@@ -14,9 +14,14 @@ from tingia.models import Case, PublicationKind
 from tingia.publishing import service
 from tingia.publishing.content import source_lines
 from tingia.publishing.forms import PublishableForm, ReasonForm, VerdictForm, WarningForm
-from tingia.web import run_case_action
+from tingia.publishing.public import future_public_url
+from tingia.web import refusal, run_case_action
 
 bp = Blueprint("editor", __name__)
+PUBLIC_TEMPLATES = {
+    PublicationKind.VERDICT: "publishing/verdict.html",
+    PublicationKind.WARNING: "publishing/warning.html",
+}
 
 
 @bp.before_request
@@ -64,6 +69,29 @@ def verdict(case_id: int):
             flash(_("Draft saved. Another lead or admin reviews and publishes it."), "success")
             return redirect(url_for("staff.case", case_id=case.id, _anchor="verdict"))
     return render_template("staff/verdict_form.html", case=case, form=form, kind=kind), status
+
+
+@bp.get("/cases/<int:case_id>/publish")
+def publish_preview(case_id: int):
+    """The public page as it will look, and what publishing changes, before publishing."""
+    case = get_case_or_404(current_user, case_id)
+    try:
+        preview = service.publish_preview(case, current_user)
+    except WorkflowError as error:
+        return refusal(case.id, error)
+    verdict = preview.verdict
+    return render_template(
+        "staff/publish_preview.html",
+        public_template=PUBLIC_TEMPLATES[verdict.kind],
+        case=case,
+        preview=preview,
+        item=verdict,
+        images=preview.images,
+        claim_review=None,
+        canonical=future_public_url(verdict),
+        # Not public yet: the preview shows the images through the staff route.
+        preview_image_url=lambda image: url_for("staff.attachment", attachment_id=image.id),
+    )
 
 
 @bp.post("/cases/<int:case_id>/publish")

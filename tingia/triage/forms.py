@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -21,8 +22,14 @@ from wtforms.validators import Optional
 from tingia.cases.filters import ASSIGNED_TO_ME, UNASSIGNED, UNCATEGORISED, CaseFilter
 from tingia.i18n import CATEGORY_LABELS, PLATFORM_LABELS
 from tingia.models import CaseStatus, Category, Platform
-from tingia.triage.queue import STATUS_FILTERS
+from tingia.models.enums import member_or_none
+from tingia.triage.queue import PAGE_SIZES, STATUS_FILTERS, BulkAction, QueueOrder
 
+ORDER_LABELS = {
+    QueueOrder.DEMAND: _l("Most reported first"),
+    QueueOrder.AGE: _l("Oldest first"),
+    QueueOrder.RECENT: _l("Latest report first"),
+}
 STATUS_FILTER_LABELS = {
     "active": _l("To do (open and triaged)"),
     CaseStatus.OPEN: _l("Open"),
@@ -62,7 +69,20 @@ class QueueFilterForm(FlaskForm):
         ],
     )
     province = SelectField(_l("Centre"), choices=[SelectChoice("", _l("All centres"))])
-    q = SearchField(_l("Search"), description=_l("Text, link, tracking code or case number"))
+    q = SearchField(
+        _l("Search"),
+        description=_l("Words (accents optional), a link, a tracking code or a case number"),
+    )
+    overdue = BooleanField(_l("Overdue only"))
+    review = BooleanField(_l("Drafts awaiting my review"))
+    sort = SelectField(
+        _l("Sort by"),
+        choices=[SelectChoice(order, ORDER_LABELS[order]) for order in QueueOrder],
+    )
+    per_page = SelectField(
+        _l("Per page"),
+        choices=[SelectChoice(str(n), _l("%(num)d per page", num=n)) for n in PAGE_SIZES],
+    )
 
     def filters(self) -> CaseFilter:
         """The filter the query string asks for; an unknown value is ignored, not an error."""
@@ -81,20 +101,37 @@ class QueueFilterForm(FlaskForm):
             assignee=given.get("assignee"),
             province=given.get("province"),
             q=(given.get("q") or "").strip(),
+            overdue=bool(given.get("overdue")),
+            awaiting_review=bool(given.get("review")),
         )
+
+    def order(self) -> QueueOrder:
+        """The sort order asked for (most reported first by default)."""
+        return member_or_none(QueueOrder, self.sort.data) or QueueOrder.DEMAND
+
+    def page_size(self) -> int:
+        """Cases per page: one of PAGE_SIZES."""
+        size = self.per_page.data
+        return int(size) if size in {str(n) for n in PAGE_SIZES} else PAGE_SIZES[0]
 
 
 class BulkForm(FlaskForm):
-    """An action on the cases ticked in the queue."""
+    """An action on the cases ticked in the queue: nothing is chosen until the user chooses."""
 
     case_ids = SelectMultipleField(coerce=int, validate_choice=False)
     action = RadioField(
         _l("Action"),
-        choices=[SelectChoice("triage", _l("Triage as")), SelectChoice("assign", _l("Assign to"))],
-        default="triage",
+        choices=[
+            SelectChoice(BulkAction.TRIAGE, _l("Triage as")),
+            SelectChoice(BulkAction.ASSIGN, _l("Assign to")),
+        ],
+        validate_choice=False,
     )
     category = SelectField(
-        _l("Category"), choices=[SelectChoice(code, CATEGORY_LABELS[code]) for code in Category]
+        _l("Category"),
+        choices=[SelectChoice("", _l("Choose a category"))]
+        + [SelectChoice(code, CATEGORY_LABELS[code]) for code in Category],
+        validate_choice=False,
     )
     reason = StringField(_l("Reason (required for out of scope)"))
     assignee = SelectField(_l("Assignee"), choices=[], validate_choice=False)

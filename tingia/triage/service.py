@@ -13,9 +13,10 @@ history, and flush, never commit.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 
 from tingia.cases import links, membership
 from tingia.cases.history import record
@@ -39,6 +40,7 @@ from tingia.models import (
     Centre,
     Report,
     User,
+    Verdict,
 )
 from tingia.models.enums import member_or_none
 
@@ -49,27 +51,32 @@ CLOSABLE_CATEGORIES = (Category.HARMFUL, Category.FRAUD, Category.OUT_OF_SCOPE)
 
 
 def eligible_assignees(case: Case) -> Select[tuple[User]]:
-    """Who can take a case: active staff of its centre, or national staff (who see every case)."""
-    return (
-        select(User)
-        .where(
-            User.active.is_(True),
-            or_(User.centre_id == case.centre_id, User.centre_id == Centre.national_id()),
-        )
-        .order_by(User.name, User.email)
-    )
+    """Who can take a case: the active staff of the centre that handles it (national staff work
+    a provincial case by moving it to the national centre first)."""
+    return staff_of_centres([case.centre_id])
 
 
-def colleagues_of(user: User) -> Select[tuple[User]]:
-    """The active staff of the user's centre (whom bulk actions can assign to)."""
+def staff_of_centres(centre_ids: Iterable[int]) -> Select[tuple[User]]:
+    """The active staff of these centres, by centre then name."""
     return (
         select(User)
-        .where(User.centre_id == user.centre_id, User.active.is_(True))
-        .order_by(User.name, User.email)
+        .where(User.active.is_(True), User.centre_id.in_(list(centre_ids)))
+        .order_by(User.centre_id, User.name, User.email)
     )
 
 
 # --- case actions -----------------------------------------------------------------------------
+
+
+def _find_assignee(among: Select[tuple[User]], assignee: int | str) -> User | None:
+    """The user of that id or email among these staff, or None."""
+    if isinstance(assignee, int) and not isinstance(assignee, bool):
+        return db.session.scalar(among.where(User.id == assignee))
+    return db.session.scalar(among.where(func.lower(User.email) == str(assignee).strip().lower()))
+
+
+def _not_eligible() -> WorkflowError:
+    return invalid("assignee", _l("Choose an active member of the staff of the case's centre."))
 
 
 def assign(case: Case, assignee: int | str | None, actor: User) -> User | None:
@@ -77,14 +84,9 @@ def assign(case: Case, assignee: int | str | None, actor: User) -> User | None:
     require_status(case, WORKABLE, _l("Only open or triaged cases can be assigned."))
     user = None
     if assignee is not None:
-        query = eligible_assignees(case)
-        if isinstance(assignee, int) and not isinstance(assignee, bool):
-            query = query.where(User.id == assignee)
-        else:
-            query = query.where(func.lower(User.email) == str(assignee).strip().lower())
-        user = db.session.scalar(query)
+        user = _find_assignee(eligible_assignees(case), assignee)
         if user is None:
-            raise invalid("assignee", _l("no active colleague who can take this case has it"))
+            raise _not_eligible()
     if case.assignee_id != (user.id if user else None):
         case.assignee = user
         record(
@@ -101,12 +103,12 @@ def triage(case: Case, category: str | None, actor: User, reason: str | None = N
     """Put the case into one of the centre's four categories; out-of-scope closes it."""
     chosen = member_or_none(Category, category)
     if chosen is None:
-        raise invalid("category", _l("must be one of %(values)s", values=", ".join(Category)))
+        raise invalid("category", _l("Choose one of the four categories."))
     reason = (reason or "").strip()
     if chosen == Category.OUT_OF_SCOPE and not reason:
-        raise invalid("reason", _l("say why the report is out of scope"))
+        raise invalid("reason", _l("Say why the report is out of scope."))
     if len(reason) > MAX_NOTE:
-        raise invalid("reason", _l("at most %(n)d characters", n=MAX_NOTE))
+        raise invalid("reason", _l("The reason is too long: at most %(n)d characters.", n=MAX_NOTE))
     require_status(
         case, WORKABLE, _l("Only open or triaged cases can be triaged (reopen or unpublish first).")
     )
@@ -117,12 +119,32 @@ def triage(case: Case, category: str | None, actor: User, reason: str | None = N
         close(case, reason, actor)
 
 
-def close(case: Case, action_taken: str | None, actor: User) -> None:
-    """Close a harmful, fraud or out-of-scope case, saying what was done about it."""
-    action = required_text(action_taken, "action_taken")
+def _checked_close(case: Case, action_taken: str | None) -> str:
+    """The action taken, once the case may be closed with it (WorkflowError otherwise)."""
+    action = required_text(action_taken, "action_taken", _l("Say what action was taken."))
     require_status(case, (CaseStatus.TRIAGED,), _l("Only triaged cases can be closed."))
     if case.category not in CLOSABLE_CATEGORIES:
         raise WorkflowError(_l("A verifiable case is answered with a verdict, not closed."), 409)
+    return action
+
+
+@dataclass(frozen=True)
+class ClosePreview:
+    """What closing a case would change."""
+
+    case: Case
+    action_taken: str
+    reporters: int  # reports whose tracking page will say the case is closed
+
+
+def close_preview(case: Case, action_taken: str | None) -> ClosePreview:
+    """What `close` would do, changing nothing (WorkflowError if it would refuse)."""
+    return ClosePreview(case, _checked_close(case, action_taken), case.report_count)
+
+
+def close(case: Case, action_taken: str | None, actor: User) -> None:
+    """Close a harmful, fraud or out-of-scope case, saying what was done about it."""
+    action = _checked_close(case, action_taken)
     case.status, case.action_taken = CaseStatus.CLOSED, action
     record(case, CaseAction.CLOSED, actor, action_taken=action)
 
@@ -160,9 +182,8 @@ def move_to_centre(case: Case, centre: Centre, actor: User) -> None:
         raise WorkflowError(_l("The case is already at this centre."), 409)
     from_centre = case.centre.name
     case.centre = centre
-    assignee = case.assignee
-    if assignee is not None and assignee.centre_id != centre.id and not assignee.is_national:
-        case.assignee = None
+    if case.assignee is not None and case.assignee.centre_id != centre.id:
+        case.assignee = None  # only the new centre's staff can take it
     record(case, CaseAction.CENTRE_CHANGED, actor, from_centre=from_centre, to_centre=centre.name)
 
 
@@ -173,19 +194,77 @@ def take_over(case: Case, actor: User) -> Case:
 
 def add_note(case: Case, text: str | None, actor: User) -> None:
     """An internal note in the case's history."""
-    record(case, CaseAction.NOTE, actor, text=required_text(text, "text"))
+    record(
+        case, CaseAction.NOTE, actor, text=required_text(text, "text", _l("Write the note first."))
+    )
+
+
+def _check_merge(target: Case, source: Case) -> None:
+    if source.id == target.id:
+        raise WorkflowError(_l("A case cannot be merged into itself."), 409)
+    if target.status == CaseStatus.CLOSED:
+        raise WorkflowError(_l("Cases cannot be merged into a closed case."), 409)
+    require_status(source, WORKABLE, _l("Only open or triaged cases can be merged away."))
+
+
+@dataclass(frozen=True)
+class MergePreview:
+    """What merging `source` into `target` would change."""
+
+    target: Case
+    source: Case
+    moving: list[Report]
+    reports_after: int
+    source_draft: Verdict | None  # stays with the closed source case
+    dropped_suggestions: int  # the source's pending suggestions, rejected with it
+
+
+def merge_preview(target: Case, source: Case) -> MergePreview:
+    """What `merge` would do, changing nothing (WorkflowError if it would refuse)."""
+    _check_merge(target, source)
+    moving = list(source.reports)
+    return MergePreview(
+        target=target,
+        source=source,
+        moving=moving,
+        reports_after=target.report_count + len(moving),
+        source_draft=source.verdict,
+        dropped_suggestions=len(membership.pending_suggestions(source)),
+    )
 
 
 def merge(target: Case, source: Case, actor: User) -> int:
     """Merge `source` into `target` (both in the actor's scope); returns how many reports moved."""
-    if target.status == CaseStatus.CLOSED:
-        raise WorkflowError(_l("Cases cannot be merged into a closed case."), 409)
-    require_status(source, WORKABLE, _l("Only open or triaged cases can be merged away."))
+    _check_merge(target, source)
     return membership.merge_cases(source, target, actor)
+
+
+def _check_split(report: Report) -> Case:
+    case = report.case
+    if case is None or case.report_count <= 1:
+        raise WorkflowError(_l("This is the case's only report: there is nothing to split off."))
+    return case
+
+
+@dataclass(frozen=True)
+class SplitPreview:
+    """What splitting a report out of its case would change."""
+
+    report: Report
+    case: Case
+    reports_left: int
+    new_centre: Centre  # where the new case opens: the centre the report was routed to
+
+
+def split_preview(report: Report) -> SplitPreview:
+    """What `split` would do, changing nothing (WorkflowError if it would refuse)."""
+    case = _check_split(report)
+    return SplitPreview(report, case, case.report_count - 1, report.centre)
 
 
 def split(report: Report, actor: User) -> Case:
     """Move a report out of its case into a new case of its own."""
+    _check_split(report)
     return membership.split_report(report, actor)
 
 
@@ -214,29 +293,47 @@ def visible_suggestions(user: User, case: Case) -> list[CaseSuggestion]:
 # --- bulk actions -----------------------------------------------------------------------------
 
 
-def _each(cases: Iterable[Case], action: Callable[[Case], None]) -> tuple[int, list[int]]:
-    done, skipped = 0, []
+@dataclass(frozen=True)
+class BulkResult:
+    """What a bulk action did: the cases it changed and the ones it left alone, and why."""
+
+    done: list[Case]
+    wrong_state: list[int]  # not in a state that allows the action
+    other_centre: list[int] = field(default_factory=list)  # the assignee is not of its centre
+
+
+def _each(cases: Iterable[Case], action: Callable[[Case], None]) -> BulkResult:
+    done: list[Case] = []
+    wrong_state: list[int] = []
+    other_centre: list[int] = []
     for case in cases:
         try:
             action(case)
         except WorkflowError as error:
-            if error.status == 422:  # the input is wrong for every case: stop
+            if error.status == 422 and "assignee" in error.fields:
+                other_centre.append(case.id)
+            elif error.status == 422:  # the input is wrong for every case: stop
                 raise
-            skipped.append(case.id)
+            else:
+                wrong_state.append(case.id)
         else:
-            done += 1
-    return done, skipped
+            done.append(case)
+    return BulkResult(done, wrong_state, other_centre)
 
 
 def bulk_triage(
     cases: Iterable[Case], category: str | None, actor: User, reason: str | None = None
-) -> tuple[int, list[int]]:
-    """Triage several cases; returns how many were triaged and the ids skipped (wrong state)."""
+) -> BulkResult:
+    """Triage several cases; cases in a state that does not allow it are left alone."""
     return _each(cases, lambda case: triage(case, category, actor, reason))
 
 
-def bulk_assign(
-    cases: Iterable[Case], assignee: int | str | None, actor: User
-) -> tuple[int, list[int]]:
-    """Assign several cases; returns how many were assigned and the ids skipped."""
+def bulk_assign(cases: Iterable[Case], assignee: int | str | None, actor: User) -> BulkResult:
+    """Assign several cases to one person (None: nobody); cases of other centres than the
+    assignee's, or in a state that does not allow it, are left alone."""
+    cases = list(cases)
+    if assignee is not None:
+        staff = staff_of_centres({case.centre_id for case in cases})
+        if _find_assignee(staff, assignee) is None:
+            raise _not_eligible()
     return _each(cases, lambda case: assign(case, assignee, actor))

@@ -17,4 +17,4 @@ def _staff_only() -> None:
     """Every staff page needs a signed-in user: enforced here, so no route can forget it."""
 
 
-from tingia.triage.views import actions, case, export, queue  # noqa: E402,F401  (routes on bp)
+from tingia.triage.views import actions, case, display, export, queue  # noqa: E402,F401  (routes on bp)

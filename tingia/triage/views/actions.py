@@ -1,17 +1,20 @@
 """The case actions of the workflow: assign, triage, close, reopen, escalate, move, note, merge,
 split and decide suggestions. Each fetches the case through centres.scoping and runs one service
-function through `run_case_action`."""
+function through `run_case_action`. Merge, split and close are asked for through a confirmation
+page first (GET, or POST .../confirm for close's free text) that says what will change."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from tingia.cases.rules import WorkflowError
 from tingia.centres.scoping import get_case_or_404, get_report_or_404, get_suggestion_or_404
 from tingia.database import parse_id
 from tingia.extensions import db
 from tingia.models import Centre
+from tingia.publishing.public import CLOSED_MESSAGES, DEFAULT_CLOSED_MESSAGE
 from tingia.triage import service
 from tingia.triage.forms import (
     AssignForm,
@@ -25,7 +28,7 @@ from tingia.triage.forms import (
 )
 from tingia.triage.views import bp
 from tingia.triage.views.common import assignee_from_choice
-from tingia.web import run_case_action
+from tingia.web import refusal, run_case_action
 
 
 @bp.post("/cases/<int:case_id>/assign")
@@ -167,4 +170,51 @@ def decide_suggestion(case_id: int, suggestion_id: int):
         case.id,
         lambda: service.decide_suggestion(suggestion, accept, current_user),
         _("Report added to this case.") if accept else _("Suggestion rejected."),
+    )
+
+
+# --- confirmations: what an action would change, before it is done (nothing changes here) -----
+
+
+@bp.get("/cases/<int:case_id>/merge")
+def merge_confirm(case_id: int):
+    """Show what merging another case (?case_id=) into this one would change."""
+    case = get_case_or_404(current_user, case_id)
+    other_id = request.args.get("case_id", type=int)
+    if not other_id or other_id < 1:
+        flash(_("Give the number of the case to merge into this one."), "error")
+        return redirect(url_for("staff.case", case_id=case.id))
+    other = get_case_or_404(current_user, other_id)
+    try:
+        preview = service.merge_preview(case, other)
+    except WorkflowError as error:
+        return refusal(case.id, error)
+    return render_template("staff/confirm_merge.html", case=case, preview=preview)
+
+
+@bp.get("/cases/<int:case_id>/reports/<int:report_id>/split")
+def split_confirm(case_id: int, report_id: int):
+    """Show what moving a report out into a new case would change."""
+    case = get_case_or_404(current_user, case_id)
+    report = get_report_or_404(current_user, report_id)
+    if report.case_id != case.id:
+        abort(404)
+    try:
+        preview = service.split_preview(report)
+    except WorkflowError as error:
+        return refusal(case.id, error)
+    return render_template("staff/confirm_split.html", case=case, preview=preview)
+
+
+@bp.post("/cases/<int:case_id>/close/confirm")
+def close_confirm(case_id: int):
+    """Show what closing the case with this action taken would change."""
+    case = get_case_or_404(current_user, case_id)
+    try:
+        preview = service.close_preview(case, CloseForm().action_taken.data)
+    except WorkflowError as error:
+        return refusal(case.id, error)
+    message = CLOSED_MESSAGES.get(case.category, DEFAULT_CLOSED_MESSAGE)
+    return render_template(
+        "staff/confirm_close.html", case=case, preview=preview, reporter_message=message
     )

@@ -27,7 +27,7 @@ from tingia.triage.forms import (
     TriageForm,
 )
 from tingia.triage.views import bp
-from tingia.triage.views.common import colleague_choices
+from tingia.triage.views.common import assignee_value, case_assignee_choices
 
 
 @bp.get("/cases/<int:case_id>")
@@ -39,8 +39,8 @@ def case(case_id: int):
         if report.id in page.contacts:  # shown on the page: every view is in the audit log
             record_contact_view(current_user, report, request.remote_addr)
     db.session.commit()
-    assign_form = AssignForm(assignee=str(found.assignee_id or ""))
-    assign_form.assignee.choices = colleague_choices(found)
+    assign_form = AssignForm(assignee=assignee_value(found))
+    assign_form.assignee.choices = case_assignee_choices(found)
     centre_form = None
     if current_user.is_national:
         centre_form = CentreForm(centre_id=found.centre_id)
