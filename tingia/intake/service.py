@@ -17,6 +17,7 @@ from tingia.intake.uploads import UploadedImage
 from tingia.matching.urls import canonical_url
 from tingia.models import Attachment, PendingUpload, Report
 from tingia.sources.service import attribute
+from tingia.storage import CleanImage
 from tingia.tracking_codes import new_tracking_code, normalise_tracking_code
 
 
@@ -125,16 +126,17 @@ def report_for_submission(key: str | None) -> Report | None:
 
 
 def stash_uploads(images: list[UploadedImage]) -> list[PendingUpload]:
-    """Keep checked images of a form sent back with errors, each under a new token."""
+    """Keep checked images of a form sent back with errors, each under a new token (their
+    re-encoded bytes: what was uploaded is never kept, not even for a day)."""
     stashed = [
         PendingUpload(
             token=secrets.token_urlsafe(32),
             filename=image.filename,
             content_type=image.content_type,
             sha256=image.sha256,
-            width=image.width,
-            height=image.height,
-            data=image.data,
+            width=image.image.width,
+            height=image.image.height,
+            data=image.image.data,
         )
         for image in images
     ]
@@ -166,12 +168,14 @@ def find_pending_uploads(tokens: list[str]) -> list[PendingUpload]:
 def as_uploaded(upload: PendingUpload) -> UploadedImage:
     """A pending upload as the checked image it was."""
     return UploadedImage(
-        data=upload.data,
+        image=CleanImage(
+            data=upload.data,
+            content_type=upload.content_type,
+            width=upload.width,
+            height=upload.height,
+        ),
         filename=upload.filename,
-        content_type=upload.content_type,
         sha256=upload.sha256,
-        width=upload.width,
-        height=upload.height,
     )
 
 
