@@ -84,16 +84,11 @@ def _check_sources(raw: Any, required: bool) -> tuple[list[str], dict[str, str],
     for url, title in items:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 2048:
-            return (
-                [],
-                {},
-                str(
-                    _l(
-                        "This is not a web address (it must start with http:// or https://): %(url)s",
-                        url=url,
-                    )
-                ),
+            message = _l(
+                "This is not a web address (it must start with http:// or https://): %(url)s",
+                url=url,
             )
+            return [], {}, str(message)
         if len(title) > MAX_TITLE:
             return [], {}, str(_l("A source title has at most %(n)d characters.", n=MAX_TITLE))
         if url not in sources:
