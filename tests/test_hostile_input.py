@@ -24,7 +24,7 @@ from sqlalchemy import select
 from wtforms.fields.core import UnboundField
 
 from tingia.auth import sessions
-from tingia.models import ApiToken, Case, Report, StaffSession, User
+from tingia.models import ApiToken, Case, PendingUpload, Report, StaffSession, User
 from tingia.publishing import service as publishing
 from tingia.triage import service as triage
 
@@ -102,6 +102,11 @@ def world(app: Flask, db, make, client) -> World:
     headers = make.auth_headers(admin)
     token = db.session.scalar(select(ApiToken).where(ApiToken.user_id == admin.id))
     make.login(client, admin)
+    pending = PendingUpload(
+        token="kept-with-a-form", content_type="image/png", sha256="0" * 64, width=1, height=1
+    )
+    pending.data = make.png_bytes()
+    db.session.add(pending)
     values = {
         "case_id": case.id,
         "report_id": second.id,
@@ -117,6 +122,7 @@ def world(app: Flask, db, make, client) -> World:
         "source_id": takedown.source.id,
         "proposal_id": proposal.id,
         "session_id": staff_session.id,
+        "token": pending.token,
     }
     db.session.commit()
     return World({name: str(value) for name, value in values.items()}, headers, admin.id)

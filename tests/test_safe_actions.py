@@ -46,7 +46,8 @@ def test_publish_shows_the_public_page_first(client, db, make, staff):
     assert preview.status_code == 200
     html = preview.text
     public = html[html.index('data-testid="public-preview"') :]
-    assert 'data-testid="verdict-title">Nước chanh muối không diệt được virus cúm A' in public
+    title = "Nước chanh muối không diệt được virus cúm A"
+    assert f'data-testid="verdict-title" lang="vi">{title}' in public
     assert "Uống nước chanh muối diệt virus cúm A" in public  # the claim, as the public sees it
     assert f"/staff/attachments/{report.attachments[0].id}" in public  # the allowed image
     said = changes(html)

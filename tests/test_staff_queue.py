@@ -275,6 +275,7 @@ def test_leads_see_the_drafts_awaiting_their_review(client, db, make):
     content = {
         "rating": "fake",
         "title": "Không có chuyện đó",
+        "claim": "Có chuyện đó",
         "summary": "Sai.",
         "explanation": "Đã kiểm tra.",
         "sources": ["https://moh.gov.vn/"],

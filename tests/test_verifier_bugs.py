@@ -106,7 +106,14 @@ def test_verdict_form_errors_are_sentences_without_codes_and_listed_in_the_summa
     summary = html[html.index('data-testid="form-errors"') :]
     summary = summary[: summary.index("</div>")]
     errors = re.findall(r'<p class="error" id="([\w-]+)-error">\s*(.*?)\s*</p>', html, re.S)
-    assert {name for name, _ in errors} == {"rating", "title", "summary", "explanation", "sources"}
+    assert {name for name, _ in errors} == {
+        "rating",
+        "title",
+        "claim",
+        "summary",
+        "explanation",
+        "sources",
+    }
     for name, message in errors:
         assert message[0].isupper(), message  # a sentence, not "phải là …"
         assert not re.search(r"\b(fake|untrue|misleading|authentic|inconclusive)\b", message)
@@ -133,6 +140,7 @@ def test_a_published_case_shows_no_deadline(client, db, make, verifier, case):
         {
             "rating": "fake",
             "title": "Nước chanh không diệt virus cúm",
+            "claim": "Nước chanh diệt virus cúm",
             "summary": "Không đúng.",
             "explanation": "Không có bằng chứng.",
             "sources": ["https://moh.gov.vn/"],
