@@ -49,7 +49,7 @@ def test_staff_pages_fit_a_360px_screen(browser, live_server, hanoi_cases):
     sign_in(page, verifier.email)
     for path in ("/staff/", f"/staff/cases/{cases[0].id}", f"/staff/cases/{cases[1].id}/verdict"):
         page.goto(path)
-        save_screenshot(page, path.strip("/").replace("/", "-"))
+        save_screenshot(page, "fit-" + path.strip("/").replace("/", "-"))
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
         assert scroll_width <= 360, (path, scroll_width, horizontal_overflow(page))
     context.close()
@@ -77,7 +77,7 @@ def test_at_1280_by_900_fifteen_cases_fit_with_clamped_text_and_thumbnails(
     page = context.new_page()
     sign_in(page, verifier.email)
     page.goto("/staff/?sort=age")
-    save_screenshot(page, "staff-queue")
+    save_screenshot(page, "staff-queue-30-cases")
     assert visible_rows(page) >= 15
     texts = page.locator("[data-testid=representative]")
     line_heights = texts.evaluate_all(

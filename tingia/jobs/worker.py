@@ -349,8 +349,12 @@ class PeriodicScheduler(threading.Thread):
 
 
 def wait_for_database(max_wait: float = MAX_DATABASE_WAIT_SECONDS) -> None:
-    """Block until the database answers, with back-off, logging once."""
+    """Block until the database answers on a new connection, with back-off, logging once."""
     delay, logged = 0.25, False
+    # After a failure every pooled connection is suspect: one opened before a shutdown can still
+    # answer while the server refuses new ones, which would end the wait too early.
+    db.session.remove()
+    db.engine.dispose()
     while True:
         try:
             db.session.execute(text("SELECT 1"))
