@@ -55,7 +55,8 @@ def column_chart(
 
 def bar_chart(items: Sequence[tuple[str, int]], title: str, chart_id: str) -> Markup:
     """Horizontal bars for categories (labels on the left, the number at the end of the bar)."""
-    row_h, label_w, width, top = 24, 220, 640, 8
+    # Wide enough for the longest category name ("Tin báo sai / không đúng thẩm quyền").
+    row_h, label_w, width, top = 24, 300, 640, 8
     height = top * 2 + row_h * max(len(items), 1)
     plot_w = width - label_w - 48
     largest = max((value for _, value in items), default=0)
