@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -79,11 +80,13 @@ class PostgresServer:
     """A throwaway PostgreSQL cluster on a free port (initdb'd for the test), which the test may
     stop and start again: the suite's own cluster is never restarted under its other tests."""
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self) -> None:
         bindirs = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: p.parent.name)
         self.bin = bindirs[-1] if bindirs else None
-        self.workdir = workdir
-        self.data = workdir / "data"
+        # Not under pytest's basetemp: every new pytest session (another checkout's too) makes
+        # that folder private again, and the postgres user would lose its way to the cluster.
+        self.workdir = Path(tempfile.mkdtemp(prefix="tingia-test-pg-"))
+        self.data = self.workdir / "data"
         self.port = free_port()
         self.url = f"postgresql+psycopg://tingia@127.0.0.1:{self.port}/tingia"
 
@@ -100,14 +103,8 @@ class PostgresServer:
 
     def init(self) -> None:
         """initdb, start, create the database."""
-        self.workdir.mkdir(parents=True, exist_ok=True)
         if os.geteuid() == 0:
-            # The postgres user must reach the cluster's folder.
-            for parent in [self.workdir, *self.workdir.parents]:
-                if parent == Path("/"):
-                    break
-                parent.chmod(parent.stat().st_mode | 0o011)
-            shutil.chown(self.workdir, "postgres")
+            shutil.chown(self.workdir, "postgres")  # /tmp lets it through; the folder is its own
         self._as_owner(
             str(self.bin / "initdb"), "-D", str(self.data), "-U", "tingia", "--auth=trust",
             "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync",
@@ -138,6 +135,11 @@ class PostgresServer:
                 str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "-t", "60",
                 "stop",
             )  # fmt: skip
+
+    def remove(self) -> None:
+        """Stop the server at once and delete its folder."""
+        self.stop("immediate")
+        shutil.rmtree(self.workdir, ignore_errors=True)
 
 
 class WorkerProcess:

@@ -241,7 +241,7 @@ def test_app_and_worker_recover_from_a_postgresql_restart(own_redis, tmp_path, s
     from tingia.centres.service import seed_provinces_and_centres
 
     # A throwaway cluster: the suite's own is not restarted under the other tests.
-    cluster = PostgresServer(tmp_path / "pg")
+    cluster = PostgresServer()
     assert cluster.available, "PostgreSQL server binaries not found"
     cluster.init()
     try:
@@ -284,7 +284,7 @@ def test_app_and_worker_recover_from_a_postgresql_restart(own_redis, tmp_path, s
             _db.session.remove()
             _db.engine.dispose()
     finally:
-        cluster.stop("immediate")
+        cluster.remove()
     assert down.status_code == 503 and down.get_json()["status"] == "down"
     assert refused.status_code == 503 and refused.headers["Retry-After"]
     assert refused.get_json()["error"]["code"] == "unavailable"
