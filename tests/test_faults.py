@@ -281,6 +281,8 @@ def test_app_and_worker_recover_from_a_postgresql_restart(own_redis, tmp_path, s
             took = wait_processed(backlog + after, 60)
             health = client.get("/health").get_json()
             jobs = _db.session.scalars(select(ReportJob)).all()
+            # Read now: once the cluster is stopped for good below, the worker logs that too.
+            worker_log = worker.log()
             _db.session.remove()
             _db.engine.dispose()
     finally:
@@ -292,11 +294,11 @@ def test_app_and_worker_recover_from_a_postgresql_restart(own_redis, tmp_path, s
     assert worker.alive() and worker.processes() == [worker.pid]
     assert not [job for job in jobs if job.gave_up_at is not None]  # an outage gives up nothing
     # The worker waited for the database instead of failing the queued jobs one after another.
-    failures = worker.log().count("exception raised while executing") + worker.log().count(
+    failures = worker_log.count("exception raised while executing") + worker_log.count(
         "batched job"
     )
-    assert 1 <= failures <= 3, worker.log()
-    assert worker.log().count("database unreachable") == 1
+    assert 1 <= failures <= 3, worker_log
+    assert worker_log.count("database unreachable") == 1, worker_log
     print(f"backlog done {took:.1f} s after the restart; {failures} jobs failed in flight and"
           " were retried")  # fmt: skip
 
