@@ -86,3 +86,17 @@ def test_punctuation_and_html_entities_become_spaces():
 def test_tokens_split_normalised_text():
     assert tokens(normalise_text("Bộ Y tế, cảnh báo!")) == ["bo", "y", "te", "canh", "bao"]
     assert tokens("") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("SEE:MORE", ""),  # found by the property test: "see more" once, "" the second time
+        ("see_more", ""),
+        ("Tin nóng\n5\nlikes", "tin nong"),  # a counter split over two lines
+        ("a\nsee more\nb see more", "a b"),
+    ],
+)
+def test_boilerplate_made_by_removing_boilerplate_goes_too(text, expected):
+    assert normalise_text(text) == expected
+    assert normalise_text(expected) == expected

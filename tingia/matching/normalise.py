@@ -75,6 +75,19 @@ def normalise_text(text: str | None) -> str:
     text = "".join(" " if _is_droppable_char(ch) else ch for ch in text)
     # Fold before removing boilerplate so "Xem them" typed without accents is caught too.
     text = fold_diacritics(text)
+    # Removing boilerplate can make more of it: punctuation turned to spaces ("see:more"), or
+    # lines joined into one ("5" + "likes"). Repeat until nothing changes, so that normalising
+    # a normalised text changes nothing (each round only removes text or turns it into spaces).
+    while True:
+        stripped = _strip_boilerplate(text)
+        if stripped == text:
+            return stripped
+        text = stripped
+
+
+def _strip_boilerplate(text: str) -> str:
+    """One round: counters, "see translation", UI-only lines and a trailing "see more" go; what
+    is left is words separated by single spaces."""
     text = _COUNTER_RE.sub(" ", text)
     text = _TRANSLATE_RE.sub(" ", text)
     lines = [line for line in text.splitlines() if not _UI_LINE_RE.match(line.strip())]
