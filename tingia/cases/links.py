@@ -30,14 +30,20 @@ class LinkedCase:
     score: float
 
 
-def link_cases(case: Case, other: Case, score: float, basis: str) -> CaseLink | None:
-    """Record that two cases of different centres look like one story (idempotent)."""
+def link_cases(
+    case: Case, other: Case, score: float, basis: str, existing: CaseLink | None = None
+) -> CaseLink | None:
+    """Record that two cases of different centres look like one story (idempotent).
+
+    `existing`: their link, when the caller already read it (link_cases_to).
+    """
     if case.id == other.id or case.centre_id == other.centre_id:
         return None
     low, high = sorted((case.id, other.id))
-    existing = db.session.scalar(
-        select(CaseLink).where(CaseLink.case_id == low, CaseLink.other_case_id == high)
-    )
+    if existing is None:
+        existing = db.session.scalar(
+            select(CaseLink).where(CaseLink.case_id == low, CaseLink.other_case_id == high)
+        )
     if existing is not None:
         existing.score = max(existing.score, score)
         return existing
@@ -47,6 +53,35 @@ def link_cases(case: Case, other: Case, score: float, basis: str) -> CaseLink | 
     record(case, CaseAction.CASE_LINKED, other_case=other.id, score=score, basis=basis)
     record(other, CaseAction.CASE_LINKED, other_case=case.id, score=score, basis=basis)
     return link
+
+
+def link_cases_to(case: Case, others: list[tuple[Case, float, str]]) -> list[Case]:
+    """`link_cases` from one case to several (other case, score, basis), their existing links
+    read in one query; returns the other cases linked."""
+    candidates = [other for other, _, _ in others if other.centre_id != case.centre_id]
+    if not candidates:
+        return []
+    ids = [other.id for other in candidates]
+    # Links are flushed as they are made (link_cases): nothing pending to flush before this read,
+    # and the caller's pending changes are flushed once, later.
+    with db.session.no_autoflush:
+        found = list(
+            db.session.scalars(
+                select(CaseLink).where(
+                    or_(
+                        (CaseLink.case_id == case.id) & CaseLink.other_case_id.in_(ids),
+                        CaseLink.case_id.in_(ids) & (CaseLink.other_case_id == case.id),
+                    )
+                )
+            )
+        )
+    existing = {(link.case_id, link.other_case_id): link for link in found}
+    linked = []
+    for other, score, basis in others:
+        pair = tuple(sorted((case.id, other.id)))
+        if link_cases(case, other, score, basis, existing=existing.get(pair)) is not None:
+            linked.append(other)
+    return linked
 
 
 def linked_cases(case: Case) -> list[LinkedCase]:
