@@ -24,7 +24,11 @@ class DefaultConfig:
     ENV = "production"
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None  # filled in from the instance folder
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {}
+    # A pooled database connection idle longer than this is pinged before use (a restarted
+    # server is then reconnected to without an error); not one used more recently (a round trip
+    # per request and per job otherwise). tingia.database.ping_idle_connections.
+    DATABASE_PING_AFTER_IDLE_SECONDS = 1.0
     REDIS_URL = "redis://localhost:6379/0"
 
     # Intake limits.
