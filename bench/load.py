@@ -223,6 +223,7 @@ def main(argv: list[str] | None = None) -> None:
             groups["postgres"] = [pg_pid]
         cpu_before = {name: cpu_seconds(pids) for name, pids in groups.items()}
         cpu_before["workers"] = cpu_seconds([w.pid for w in workers])
+        locust_started = time.monotonic()
         locust = subprocess.Popen(
             [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"),
              "--headless", "-u", str(users), "-r", str(users), "-t", f"{args.duration}s",
@@ -230,6 +231,9 @@ def main(argv: list[str] | None = None) -> None:
              "--stop-timeout", "10", "Submitter", "Tracker", "Reader", "Verifier"],
             cwd=ROOT, env=locust_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         )  # fmt: skip
+        groups["locust"] = [locust.pid]
+        groups["redis"] = [redis.process.pid]
+        cpu_before["locust"] = cpu_before["redis"] = 0.0
         output: list[str] = []
 
         def read_output() -> None:
@@ -250,9 +254,12 @@ def main(argv: list[str] | None = None) -> None:
             time.sleep(3)
             workers[0] = start_worker(env, log)
             events.append(f"t={args.duration * 0.55 + 8:.0f}s replacement worker started")
+        # Read every process's CPU time just before locust's own run ends (then it exits).
+        time.sleep(max(0.0, args.duration - (time.monotonic() - locust_started) - 1))
+        groups["redis"] = [redis.process.pid]  # restarted mid-run: the new one's, since its start
+        cpu_after = {name: cpu_seconds(pids) for name, pids in groups.items()}
         locust.wait(args.duration + 60)
         reader.join(10)
-        cpu_after = {name: cpu_seconds(pids) for name, pids in groups.items()}
         print(f"locust done {load_line()}", flush=True)
         stopped_at = time.monotonic()
         deadline = stopped_at + args.drain_timeout
@@ -297,7 +304,8 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"cpu_s: web={web:.1f} ({1000 * web / max(requests, 1):.1f} ms per request) "
         f"postgres={pg:.1f} (during the load) workers={cpu_workers:.1f} "
-        f"({1000 * cpu_workers / max(total, 1):.1f} ms per report; without the killed worker's)"
+        f"({1000 * cpu_workers / max(total, 1):.1f} ms per report; without the killed worker's) "
+        f"locust={cpu_after['locust']:.1f} redis={cpu_after['redis']:.1f} (the restarted one)"
     )
     print(
         f"reports_in_db={total} processed={processed} drained_after_s={drained:.0f} {load_line()}"
