@@ -85,6 +85,32 @@ class Redis:
             self.process.wait(10)
 
 
+def answers(url: str) -> bool:
+    """True once the URL answers (any HTTP status)."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=2):  # noqa: S310  (our own loopback URL)
+            return True
+    except urllib.error.HTTPError:
+        return True
+    except OSError:
+        return False
+
+
+def workers_listening(redis_url: str) -> int:
+    """How many RQ workers are registered in Redis."""
+    from redis import Redis
+    from rq import Worker
+
+    connection = Redis.from_url(redis_url)
+    try:
+        return len(Worker.all(connection=connection))
+    finally:
+        connection.close()
+
+
 def prepare_database(database_url: str, redis_url: str) -> None:
     """Rebuild the schema, seed provinces and the staff accounts."""
     from tingia import create_app
@@ -207,7 +233,10 @@ def main(argv: list[str] | None = None) -> None:
     workers = [start_worker(env, log) for _ in range(args.workers)]
     events: list[str] = []
     try:
-        wait_for(lambda: socket.socket().connect_ex(("127.0.0.1", port)) == 0, 60, "gunicorn")
+        # Ready means answering (every process forked from the loaded app: gunicorn.conf.py),
+        # and the workers listening, so that start-up is not measured as load.
+        wait_for(lambda: answers(f"http://127.0.0.1:{port}/health"), 120, "gunicorn")
+        wait_for(lambda: workers_listening(redis.url) >= args.workers, 120, "the workers")
         users = args.submitters + args.others + len(STAFF)
         locust_env = {
             **env,
