@@ -9,6 +9,7 @@ one way (an explicit action) such cases come together.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, or_, select
@@ -30,17 +31,20 @@ class LinkedCase:
     score: float
 
 
+_UNREAD: Any = object()
+
+
 def link_cases(
-    case: Case, other: Case, score: float, basis: str, existing: CaseLink | None = None
+    case: Case, other: Case, score: float, basis: str, existing: CaseLink | None = _UNREAD
 ) -> CaseLink | None:
     """Record that two cases of different centres look like one story (idempotent).
 
-    `existing`: their link, when the caller already read it (link_cases_to).
+    `existing`: their link or None, when the caller already looked (link_cases_to).
     """
     if case.id == other.id or case.centre_id == other.centre_id:
         return None
     low, high = sorted((case.id, other.id))
-    if existing is None:
+    if existing is _UNREAD:
         existing = db.session.scalar(
             select(CaseLink).where(CaseLink.case_id == low, CaseLink.other_case_id == high)
         )
@@ -48,8 +52,7 @@ def link_cases(
         existing.score = max(existing.score, score)
         return existing
     link = CaseLink(case_id=low, other_case_id=high, score=score, basis=basis)
-    db.session.add(link)
-    db.session.flush()
+    db.session.add(link)  # flushed with the caller's other changes
     record(case, CaseAction.CASE_LINKED, other_case=other.id, score=score, basis=basis)
     record(other, CaseAction.CASE_LINKED, other_case=case.id, score=score, basis=basis)
     return link
@@ -62,8 +65,8 @@ def link_cases_to(case: Case, others: list[tuple[Case, float, str]]) -> list[Cas
     if not candidates:
         return []
     ids = [other.id for other in candidates]
-    # Links are flushed as they are made (link_cases): nothing pending to flush before this read,
-    # and the caller's pending changes are flushed once, later.
+    # The caller's pending changes are flushed once, later (links not flushed yet are looked up
+    # among the session's new objects).
     with db.session.no_autoflush:
         found = list(
             db.session.scalars(
@@ -75,6 +78,7 @@ def link_cases_to(case: Case, others: list[tuple[Case, float, str]]) -> list[Cas
                 )
             )
         )
+    found += [item for item in db.session.new if isinstance(item, CaseLink)]
     existing = {(link.case_id, link.other_case_id): link for link in found}
     linked = []
     for other, score, basis in others:
