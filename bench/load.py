@@ -2,7 +2,7 @@
 
 Usage: python -m bench.load --database-url postgresql+psycopg://... [--duration 60]
            [--submitters 80] [--submit-rate 2] [--gunicorn-workers 3] [--workers 2]
-           [--no-faults]
+           [--worker-nice 10] [--no-faults]
 
 Everything listens on 127.0.0.1 only and every step is bounded in time. The scratch database's
 tables are rebuilt, a private redis-server is started on a free port, gunicorn serves `app:app`,
@@ -10,7 +10,9 @@ tables are rebuilt, a private redis-server is started on a free port, gunicorn s
 bench/locustfile.py: submitters (API, constant rate each), trackers, public readers, verifiers on
 the staff queue. Unless --no-faults, mid-run Redis is killed and started again empty (as after a
 crash without persistence) and one worker is SIGKILLed mid-job (a replacement starts, as a
-supervisor would start one). After locust stops, the script waits for every accepted report to
+supervisor would start one). The workers run at a lower CPU priority (--worker-nice, as a
+deployment should run them: a citizen's request comes first, grouping catches up when the
+burst is over). After locust stops, the script waits for every accepted report to
 be processed, then prints locust's figures and the counts.
 
 Rate limits stay on (Flask-Limiter on Redis), with the per-address limits raised for the run,
@@ -145,10 +147,13 @@ def counts(database_url: str) -> tuple[int, int]:
     return total, processed
 
 
-def start_worker(env: dict, log) -> subprocess.Popen:
-    """One `python -m workers` process in its own session."""
-    return subprocess.Popen([sys.executable, "-m", "workers"], cwd=ROOT, env=env, stdout=log,
-                            stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+def start_worker(env: dict, log, nice: int = 0) -> subprocess.Popen:
+    """One `python -m workers` process in its own session, at this CPU niceness."""
+    command = [sys.executable, "-m", "workers"]
+    if nice:
+        command = ["nice", "-n", str(nice), *command]  # nice execs it: the same pid
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)  # fmt: skip
 
 
 def kill_session(process: subprocess.Popen) -> None:
@@ -201,6 +206,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--gunicorn-threads", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--drain-timeout", type=int, default=300)
+    parser.add_argument(
+        "--worker-nice", type=int, default=10,
+        help="CPU niceness of the workers: citizens' requests first, grouping catches up",
+    )  # fmt: skip
     parser.add_argument("--no-faults", action="store_true")
     args = parser.parse_args(argv)
 
@@ -230,7 +239,7 @@ def main(argv: list[str] | None = None) -> None:
          "-b", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", "app:app"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
-    workers = [start_worker(env, log) for _ in range(args.workers)]
+    workers = [start_worker(env, log, args.worker_nice) for _ in range(args.workers)]
     events: list[str] = []
     try:
         # Ready means answering (every process forked from the loaded app: gunicorn.conf.py),
@@ -281,7 +290,7 @@ def main(argv: list[str] | None = None) -> None:
             kill_session(workers[0])
             events.append(f"t={args.duration * 0.55 + 5:.0f}s worker {workers[0].pid} SIGKILLed")
             time.sleep(3)
-            workers[0] = start_worker(env, log)
+            workers[0] = start_worker(env, log, args.worker_nice)
             events.append(f"t={args.duration * 0.55 + 8:.0f}s replacement worker started")
         # Read every process's CPU time just before locust's own run ends (then it exits).
         time.sleep(max(0.0, args.duration - (time.monotonic() - locust_started) - 1))
