@@ -99,7 +99,9 @@ class DefaultConfig:
     RATELIMIT_STORAGE_URI: str | None = None  # default: REDIS_URL
     RATELIMIT_REPORTS = "10 per minute;100 per day"
     RATELIMIT_TRACKING = "60 per minute"  # tracking-code look-ups, page and API, per address
-    RATELIMIT_HEADERS_ENABLED = True
+    # X-RateLimit-* headers on every answer cost two Redis round trips per request; a 429 says
+    # when to come back (Retry-After, tingia/errors.py).
+    RATELIMIT_HEADERS_ENABLED = False
     # If Redis is down, limits fall back to per-process memory instead of failing the request:
     # a citizen's report must be accepted during a Redis outage.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
