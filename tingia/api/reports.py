@@ -21,6 +21,7 @@ from tingia.api.schemas import (
 )
 from tingia.errors import api_error
 from tingia.extensions import db, limiter
+from tingia.intake.answers import known_answers
 from tingia.intake.forms import ReportForm
 from tingia.intake.service import accept_report, find_report_by_code, report_input_from_form
 
@@ -63,7 +64,11 @@ def create_report(body: dict[str, Any]):
     fields = report_input_from_form(form, source="api", locale="vi")
     report = accept_report(fields, form.uploaded_images)
     # What the answer shows, read before the commit expires it (no query to load it again).
-    created = {"tracking_code": report.tracking_code, "status": report.status}
+    created = {
+        "tracking_code": report.tracking_code,
+        "status": report.status,
+        "matches": known_answers(report),
+    }
     db.session.commit()  # the job outbox enqueues its processing (tingia.jobs.dispatch)
     return created, 201, {"Location": status_url(created)}
 

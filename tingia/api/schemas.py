@@ -173,7 +173,9 @@ class ReportCreatedSchema(Schema):
         KnownAnswerSchema,
         many=True,
         required=True,
-        source=known_answers,
+        source=lambda report: (
+            report["matches"] if isinstance(report, dict) else known_answers(report)
+        ),
         metadata={"description": "Already checked: empty when nothing published matches."},
     )
 

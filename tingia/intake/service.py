@@ -97,6 +97,7 @@ def accept_report(fields: ReportInput, images: list[UploadedImage]) -> Report:
         locale=fields.locale,
         entered_by_id=fields.entered_by_id,
         submission_key=fields.submission_key,
+        attachments=[],  # known to be empty so far: reading it later needs no query
     )
     for image in images:
         # Re-encoded at upload: the uploaded bytes (camera, GPS...) are never kept.
