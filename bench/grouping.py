@@ -100,12 +100,14 @@ def measure(app, args, n_workers: int, texts: list[str]) -> dict:
     from rq import Queue, Worker
     from sqlalchemy import func, select
 
+    from bench.load import cpu_seconds, postmaster_pid
     from tingia.extensions import db
     from tingia.jobs.outbox import process_job_id
     from tingia.jobs.tasks import process_report
     from tingia.models import Case
 
     ids = prepare(app, texts)
+    postgres = [pid for pid in [postmaster_pid(args.database_url)] if pid]
     redis = Redis.from_url(args.redis_url)
     redis.flushdb()
     env = {
@@ -157,12 +159,16 @@ def measure(app, args, n_workers: int, texts: list[str]) -> dict:
             load_before = os.getloadavg()
             start = time.monotonic()
             enqueue_all()
+        cpu_start = cpu_seconds([w.pid for w in workers]) if not args.burst else 0.0
+        pg_start = cpu_seconds(postgres)
         left = unprocessed(app)
         while left > 0 and time.monotonic() - start < args.timeout:
             time.sleep(0.05)
             left = unprocessed(app)
         seconds = time.monotonic() - start  # past --timeout: the rate of what was done
         load_after = os.getloadavg()
+        worker_cpu = cpu_seconds([w.pid for w in workers]) - cpu_start
+        pg_cpu = cpu_seconds(postgres) - pg_start
     finally:
         for worker in workers:
             worker.send_signal(signal.SIGTERM)
@@ -184,6 +190,8 @@ def measure(app, args, n_workers: int, texts: list[str]) -> dict:
         "seconds": round(seconds, 2),
         "reports_per_s": round(done / seconds, 1),
         "cases": cases,
+        "worker_cpu_ms_per_report": round(1000 * worker_cpu / max(done, 1), 1),
+        "postgres_cpu_ms_per_report": round(1000 * pg_cpu / max(done, 1), 1),
         "load_before": f"{load_before[0]:.2f}",
         "load_after": f"{load_after[0]:.2f}",
     }

@@ -2,7 +2,7 @@
 
 Usage: python -m bench.load --database-url postgresql+psycopg://... [--duration 60]
            [--submitters 80] [--submit-rate 2] [--gunicorn-workers 3] [--workers 2]
-           [--no-faults]
+           [--worker-nice 10] [--no-faults]
 
 Everything listens on 127.0.0.1 only and every step is bounded in time. The scratch database's
 tables are rebuilt, a private redis-server is started on a free port, gunicorn serves `app:app`,
@@ -10,7 +10,9 @@ tables are rebuilt, a private redis-server is started on a free port, gunicorn s
 bench/locustfile.py: submitters (API, constant rate each), trackers, public readers, verifiers on
 the staff queue. Unless --no-faults, mid-run Redis is killed and started again empty (as after a
 crash without persistence) and one worker is SIGKILLed mid-job (a replacement starts, as a
-supervisor would start one). After locust stops, the script waits for every accepted report to
+supervisor would start one). The workers run at a lower CPU priority (--worker-nice, as a
+deployment should run them: a citizen's request comes first, grouping catches up when the
+burst is over). After locust stops, the script waits for every accepted report to
 be processed, then prints locust's figures and the counts.
 
 Rate limits stay on (Flask-Limiter on Redis), with the per-address limits raised for the run,
@@ -85,6 +87,32 @@ class Redis:
             self.process.wait(10)
 
 
+def answers(url: str) -> bool:
+    """True once the URL answers (any HTTP status)."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=2):  # noqa: S310  (our own loopback URL)
+            return True
+    except urllib.error.HTTPError:
+        return True
+    except OSError:
+        return False
+
+
+def workers_listening(redis_url: str) -> int:
+    """How many RQ workers are registered in Redis."""
+    from redis import Redis
+    from rq import Worker
+
+    connection = Redis.from_url(redis_url)
+    try:
+        return len(Worker.all(connection=connection))
+    finally:
+        connection.close()
+
+
 def prepare_database(database_url: str, redis_url: str) -> None:
     """Rebuild the schema, seed provinces and the staff accounts."""
     from tingia import create_app
@@ -119,10 +147,13 @@ def counts(database_url: str) -> tuple[int, int]:
     return total, processed
 
 
-def start_worker(env: dict, log) -> subprocess.Popen:
-    """One `python -m workers` process in its own session."""
-    return subprocess.Popen([sys.executable, "-m", "workers"], cwd=ROOT, env=env, stdout=log,
-                            stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+def start_worker(env: dict, log, nice: int = 0) -> subprocess.Popen:
+    """One `python -m workers` process in its own session, at this CPU niceness."""
+    command = [sys.executable, "-m", "workers"]
+    if nice:
+        command = ["nice", "-n", str(nice), *command]  # nice execs it: the same pid
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)  # fmt: skip
 
 
 def kill_session(process: subprocess.Popen) -> None:
@@ -175,6 +206,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--gunicorn-threads", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--drain-timeout", type=int, default=300)
+    parser.add_argument(
+        "--worker-nice", type=int, default=10,
+        help="CPU niceness of the workers: citizens' requests first, grouping catches up",
+    )  # fmt: skip
     parser.add_argument("--no-faults", action="store_true")
     args = parser.parse_args(argv)
 
@@ -204,10 +239,13 @@ def main(argv: list[str] | None = None) -> None:
          "-b", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", "app:app"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
-    workers = [start_worker(env, log) for _ in range(args.workers)]
+    workers = [start_worker(env, log, args.worker_nice) for _ in range(args.workers)]
     events: list[str] = []
     try:
-        wait_for(lambda: socket.socket().connect_ex(("127.0.0.1", port)) == 0, 60, "gunicorn")
+        # Ready means answering (every process forked from the loaded app: gunicorn.conf.py),
+        # and the workers listening, so that start-up is not measured as load.
+        wait_for(lambda: answers(f"http://127.0.0.1:{port}/health"), 120, "gunicorn")
+        wait_for(lambda: workers_listening(redis.url) >= args.workers, 120, "the workers")
         users = args.submitters + args.others + len(STAFF)
         locust_env = {
             **env,
@@ -223,6 +261,7 @@ def main(argv: list[str] | None = None) -> None:
             groups["postgres"] = [pg_pid]
         cpu_before = {name: cpu_seconds(pids) for name, pids in groups.items()}
         cpu_before["workers"] = cpu_seconds([w.pid for w in workers])
+        locust_started = time.monotonic()
         locust = subprocess.Popen(
             [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"),
              "--headless", "-u", str(users), "-r", str(users), "-t", f"{args.duration}s",
@@ -230,6 +269,9 @@ def main(argv: list[str] | None = None) -> None:
              "--stop-timeout", "10", "Submitter", "Tracker", "Reader", "Verifier"],
             cwd=ROOT, env=locust_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         )  # fmt: skip
+        groups["locust"] = [locust.pid]
+        groups["redis"] = [redis.process.pid]
+        cpu_before["locust"] = cpu_before["redis"] = 0.0
         output: list[str] = []
 
         def read_output() -> None:
@@ -248,11 +290,14 @@ def main(argv: list[str] | None = None) -> None:
             kill_session(workers[0])
             events.append(f"t={args.duration * 0.55 + 5:.0f}s worker {workers[0].pid} SIGKILLed")
             time.sleep(3)
-            workers[0] = start_worker(env, log)
+            workers[0] = start_worker(env, log, args.worker_nice)
             events.append(f"t={args.duration * 0.55 + 8:.0f}s replacement worker started")
+        # Read every process's CPU time just before locust's own run ends (then it exits).
+        time.sleep(max(0.0, args.duration - (time.monotonic() - locust_started) - 1))
+        groups["redis"] = [redis.process.pid]  # restarted mid-run: the new one's, since its start
+        cpu_after = {name: cpu_seconds(pids) for name, pids in groups.items()}
         locust.wait(args.duration + 60)
         reader.join(10)
-        cpu_after = {name: cpu_seconds(pids) for name, pids in groups.items()}
         print(f"locust done {load_line()}", flush=True)
         stopped_at = time.monotonic()
         deadline = stopped_at + args.drain_timeout
@@ -297,7 +342,8 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"cpu_s: web={web:.1f} ({1000 * web / max(requests, 1):.1f} ms per request) "
         f"postgres={pg:.1f} (during the load) workers={cpu_workers:.1f} "
-        f"({1000 * cpu_workers / max(total, 1):.1f} ms per report; without the killed worker's)"
+        f"({1000 * cpu_workers / max(total, 1):.1f} ms per report; without the killed worker's) "
+        f"locust={cpu_after['locust']:.1f} redis={cpu_after['redis']:.1f} (the restarted one)"
     )
     print(
         f"reports_in_db={total} processed={processed} drained_after_s={drained:.0f} {load_line()}"

@@ -163,6 +163,7 @@ def test_rate_limit_answers_429_json(app, db, app_config):
     assert statuses == [201, 201, 429]
     limited = client.post("/api/v1/reports", json=JSON_REPORT)
     assert limited.get_json()["error"]["code"] == "rate_limited"
+    assert 0 < int(limited.headers["Retry-After"]) <= 60
     assert count_reports(db) == 2
 
 

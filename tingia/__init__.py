@@ -46,6 +46,10 @@ def _init_extensions(app: Flask) -> None:
     import tingia.models  # noqa: F401  (registers every table on the metadata)
 
     db.init_app(app)
+    from tingia.database import ping_idle_connections
+
+    with app.app_context():
+        ping_idle_connections(db.engine, float(app.config["DATABASE_PING_AFTER_IDLE_SECONDS"]))
     migrate.init_app(app, db, render_as_batch=True)  # batch mode: SQLite can't ALTER columns
     csrf.init_app(app)
     limiter.init_app(app)

@@ -24,7 +24,11 @@ class DefaultConfig:
     ENV = "production"
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI: str | None = None  # filled in from the instance folder
-    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {}
+    # A pooled database connection idle longer than this is pinged before use (a restarted
+    # server is then reconnected to without an error); not one used more recently (a round trip
+    # per request and per job otherwise). tingia.database.ping_idle_connections.
+    DATABASE_PING_AFTER_IDLE_SECONDS = 1.0
     REDIS_URL = "redis://localhost:6379/0"
 
     # Intake limits.
@@ -95,7 +99,9 @@ class DefaultConfig:
     RATELIMIT_STORAGE_URI: str | None = None  # default: REDIS_URL
     RATELIMIT_REPORTS = "10 per minute;100 per day"
     RATELIMIT_TRACKING = "60 per minute"  # tracking-code look-ups, page and API, per address
-    RATELIMIT_HEADERS_ENABLED = True
+    # X-RateLimit-* headers on every answer cost two Redis round trips per request; a 429 says
+    # when to come back (Retry-After, tingia/errors.py).
+    RATELIMIT_HEADERS_ENABLED = False
     # If Redis is down, limits fall back to per-process memory instead of failing the request:
     # a citizen's report must be accepted during a Redis outage.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True

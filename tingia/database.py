@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -83,3 +85,34 @@ SEARCH_INDEX_NAMES = ("reports_search", "ix_reports_search_text")
 def outside_the_models(name: str | None) -> bool:
     """True for a database object the models do not declare (the search index's)."""
     return bool(name) and name.startswith(SEARCH_INDEX_NAMES)
+
+
+_LAST_USED = "tingia.last_used"
+
+
+def ping_idle_connections(engine: Engine, after_idle_seconds: float) -> None:
+    """Ping a pooled connection before handing it out only if it sat idle longer than this.
+
+    SQLAlchemy's pool_pre_ping pings on every checkout, that is once per transaction: under
+    load, one round trip more per request and per report. A connection used a moment ago is
+    very likely alive; one idle longer (the server may have restarted meanwhile) is pinged, and
+    a dead one replaced (the pool retries on DisconnectionError). A connection that died within
+    the last moment fails its statement instead, and SQLAlchemy then invalidates the whole pool.
+    """
+
+    def note_use(dbapi_connection, connection_record, *args) -> None:
+        connection_record.info[_LAST_USED] = time.monotonic()
+
+    def ping_if_idle(dbapi_connection, connection_record, connection_proxy) -> None:
+        last_used = connection_record.info.get(_LAST_USED)
+        if last_used is not None and time.monotonic() - last_used < after_idle_seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:  # noqa: BLE001  (any failure: a connection not to use)
+            raise DisconnectionError("pooled connection is gone") from error
+        connection_record.info[_LAST_USED] = time.monotonic()
+
+    event.listen(engine, "connect", note_use)
+    event.listen(engine, "checkin", note_use)
+    event.listen(engine, "checkout", ping_if_idle)

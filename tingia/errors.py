@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, current_app, jsonify, make_response, render_template, request
+from flask_limiter import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
 
 API_PREFIX = "/api/"
@@ -68,6 +70,19 @@ def _api_http_error(error: HTTPException):
     return response, status
 
 
+def _seconds_until_reset() -> int:
+    """Seconds until the limit this request broke lets requests through again.
+
+    Rate-limit headers are not sent on every answer (RATELIMIT_HEADERS_ENABLED: reading the
+    window costs two Redis round trips per request), only this one, when a limit was hit.
+    """
+    for limiter in current_app.extensions.get("limiter", ()):
+        current = limiter.current_limit
+        if current is not None:
+            return max(1, int(current.reset_at - time.time()))
+    return 60
+
+
 def register_error_handlers(app: Flask) -> None:
     """Answer HTTP errors as JSON under /api/ and as a page elsewhere."""
 
@@ -82,6 +97,8 @@ def register_error_handlers(app: Flask) -> None:
         for name, value in error.get_headers():
             if name.lower() != "content-type":
                 response.headers[name] = value
+        if isinstance(error, RateLimitExceeded):
+            response.headers["Retry-After"] = str(_seconds_until_reset())
         return response, status
 
     @app.errorhandler(Exception)

@@ -21,6 +21,7 @@ from tingia.api.schemas import (
 )
 from tingia.errors import api_error
 from tingia.extensions import db, limiter
+from tingia.intake.answers import known_answers
 from tingia.intake.forms import ReportForm
 from tingia.intake.service import accept_report, find_report_by_code, report_input_from_form
 
@@ -62,8 +63,14 @@ def create_report(body: dict[str, Any]):
         return api_error(status, "The report could not be accepted.", fields)
     fields = report_input_from_form(form, source="api", locale="vi")
     report = accept_report(fields, form.uploaded_images)
+    # What the answer shows, read before the commit expires it (no query to load it again).
+    created = {
+        "tracking_code": report.tracking_code,
+        "status": report.status,
+        "matches": known_answers(report),
+    }
     db.session.commit()  # the job outbox enqueues its processing (tingia.jobs.dispatch)
-    return report, 201, {"Location": status_url(report)}
+    return created, 201, {"Location": status_url(created)}
 
 
 @bp.get("/reports/<code>")

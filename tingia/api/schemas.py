@@ -144,8 +144,9 @@ class ReportUploadSchema(ReportInputSchema):
 
 
 def status_url(report: Any) -> str:
-    """The API URL of a report's status."""
-    return url_for("api.get_report", code=report.tracking_code, _external=True)
+    """The API URL of a report's status (a report, or a dict holding its tracking code)."""
+    code = report["tracking_code"] if isinstance(report, dict) else report.tracking_code
+    return url_for("api.get_report", code=code, _external=True)
 
 
 class KnownAnswerSchema(Schema):
@@ -172,7 +173,9 @@ class ReportCreatedSchema(Schema):
         KnownAnswerSchema,
         many=True,
         required=True,
-        source=known_answers,
+        source=lambda report: (
+            report["matches"] if isinstance(report, dict) else known_answers(report)
+        ),
         metadata={"description": "Already checked: empty when nothing published matches."},
     )
 

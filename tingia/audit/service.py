@@ -15,7 +15,7 @@ from typing import Any
 from flask import Flask, g, has_request_context, request
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Mapper, ORMExecuteState, Session
+from sqlalchemy.orm import Mapper, ORMExecuteState, Session, object_session
 
 from tingia.database import utcnow
 from tingia.extensions import db
@@ -99,17 +99,40 @@ def _insert(connection: Connection, **values: Any) -> None:
     connection.execute(insert(AuditEntry).values(**values))
 
 
+# Audit entries of the case history entries a flush inserts, written in one statement at the
+# end of that flush (grouping a report adds two or three history entries).
+_PENDING_CASE_EVENTS = "tingia.audit.case_events"
+
+
 def _reference_case_event(mapper: Mapper, connection: Connection, target: CaseEvent) -> None:
-    """Every case history entry gets its audit log entry, in the same transaction."""
-    _insert(
-        connection,
-        created_at=target.created_at or utcnow(),
-        actor_id=target.actor_id,
-        action=AuditAction.CASE_EVENT,
-        case_id=target.case_id,
-        case_event_id=target.id,
-        detail={"case_action": target.action},
-    )
+    """Every case history entry gets its audit log entry, in the same transaction (written by
+    `_write_case_event_entries` at the end of the flush)."""
+    session = object_session(target)
+    entry = {
+        "created_at": target.created_at or utcnow(),
+        "ip_address": request_address(),
+        "actor_id": target.actor_id,
+        "action": AuditAction.CASE_EVENT,
+        "case_id": target.case_id,
+        "case_event_id": target.id,
+        "detail": {"case_action": target.action},
+    }
+    if session is None:  # inserted outside a session's flush: write it now
+        connection.execute(insert(AuditEntry), [entry])
+        return
+    session.info.setdefault(_PENDING_CASE_EVENTS, []).append(entry)
+
+
+def _forget_case_event_entries(session: Session, *args: Any) -> None:
+    """A new flush starts: whatever a failed one left is not to be written."""
+    session.info.pop(_PENDING_CASE_EVENTS, None)
+
+
+def _write_case_event_entries(session: Session, flush_context: Any) -> None:
+    """The flush inserted its history entries: write their audit entries (one statement)."""
+    entries = session.info.pop(_PENDING_CASE_EVENTS, None)
+    if entries:
+        session.connection().execute(insert(AuditEntry), entries)
 
 
 def _reference_auth_event(mapper: Mapper, connection: Connection, target: AuthEvent) -> None:
@@ -211,3 +234,5 @@ def init_app(app: Flask) -> None:
         event.listen(model, "before_update", _refuse_change)
         event.listen(model, "before_delete", _refuse_change)
     event.listen(Session, "do_orm_execute", _refuse_bulk_change)
+    event.listen(Session, "before_flush", _forget_case_event_entries)
+    event.listen(Session, "after_flush", _write_case_event_entries)

@@ -9,6 +9,7 @@ one way (an explicit action) such cases come together.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, or_, select
@@ -30,23 +31,61 @@ class LinkedCase:
     score: float
 
 
-def link_cases(case: Case, other: Case, score: float, basis: str) -> CaseLink | None:
-    """Record that two cases of different centres look like one story (idempotent)."""
+_UNREAD: Any = object()
+
+
+def link_cases(
+    case: Case, other: Case, score: float, basis: str, existing: CaseLink | None = _UNREAD
+) -> CaseLink | None:
+    """Record that two cases of different centres look like one story (idempotent).
+
+    `existing`: their link or None, when the caller already looked (link_cases_to).
+    """
     if case.id == other.id or case.centre_id == other.centre_id:
         return None
     low, high = sorted((case.id, other.id))
-    existing = db.session.scalar(
-        select(CaseLink).where(CaseLink.case_id == low, CaseLink.other_case_id == high)
-    )
+    if existing is _UNREAD:
+        existing = db.session.scalar(
+            select(CaseLink).where(CaseLink.case_id == low, CaseLink.other_case_id == high)
+        )
     if existing is not None:
         existing.score = max(existing.score, score)
         return existing
     link = CaseLink(case_id=low, other_case_id=high, score=score, basis=basis)
-    db.session.add(link)
-    db.session.flush()
+    db.session.add(link)  # flushed with the caller's other changes
     record(case, CaseAction.CASE_LINKED, other_case=other.id, score=score, basis=basis)
     record(other, CaseAction.CASE_LINKED, other_case=case.id, score=score, basis=basis)
     return link
+
+
+def link_cases_to(case: Case, others: list[tuple[Case, float, str]]) -> list[Case]:
+    """`link_cases` from one case to several (other case, score, basis), their existing links
+    read in one query; returns the other cases linked."""
+    candidates = [other for other, _, _ in others if other.centre_id != case.centre_id]
+    if not candidates:
+        return []
+    ids = [other.id for other in candidates]
+    # The caller's pending changes are flushed once, later (links not flushed yet are looked up
+    # among the session's new objects).
+    with db.session.no_autoflush:
+        found = list(
+            db.session.scalars(
+                select(CaseLink).where(
+                    or_(
+                        (CaseLink.case_id == case.id) & CaseLink.other_case_id.in_(ids),
+                        CaseLink.case_id.in_(ids) & (CaseLink.other_case_id == case.id),
+                    )
+                )
+            )
+        )
+    found += [item for item in db.session.new if isinstance(item, CaseLink)]
+    existing = {(link.case_id, link.other_case_id): link for link in found}
+    linked = []
+    for other, score, basis in others:
+        pair = tuple(sorted((case.id, other.id)))
+        if link_cases(case, other, score, basis, existing=existing.get(pair)) is not None:
+            linked.append(other)
+    return linked
 
 
 def linked_cases(case: Case) -> list[LinkedCase]:

@@ -20,13 +20,12 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from tingia.centres.service import provinces_by_name
-from tingia.extensions import db
+from tingia.centres.service import province_directory, provinces_by_name
 from tingia.i18n import CATEGORY_HINT_LABELS, PLATFORM_LABELS
 from tingia.intake.service import as_uploaded, find_pending_uploads
 from tingia.intake.uploads import ImageRejected, UploadedImage, read_image_upload
 from tingia.matching.urls import canonical_url
-from tingia.models import CategoryHint, Platform, Province
+from tingia.models import CategoryHint, Platform
 
 PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
 PHONE_PATTERN = re.compile(r"^(\+84|84|0)\d{8,10}$")
@@ -122,7 +121,7 @@ class ReportForm(FlaskForm):
             raise ValidationError(_l("Enter a web address starting with http:// or https://."))
 
     def validate_province(self, field: SelectField) -> None:
-        if field.data and db.session.get(Province, field.data) is None:
+        if field.data and field.data not in province_directory().codes:
             raise ValidationError(_l("Choose one of the 34 provinces and cities."))
 
     def validate_category_hint(self, field: RadioField) -> None:

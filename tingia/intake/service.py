@@ -8,9 +8,11 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from tingia import storage
 from tingia.centres.scoping import centre_for_province
+from tingia.centres.service import province_directory
 from tingia.database import utcnow
 from tingia.extensions import db
 from tingia.intake.uploads import UploadedImage
@@ -48,23 +50,44 @@ def find_report_by_code(raw_code: str) -> Report | None:
     return db.session.scalar(select(Report).where(Report.tracking_code == code))
 
 
-def _unused_tracking_code() -> str:
-    while True:
-        code = new_tracking_code()
-        if db.session.scalar(select(Report.id).where(Report.tracking_code == code)) is None:
-            return code
+TRACKING_CODE_ATTEMPTS = 5
+
+
+def _insert_with_unused_code(report: Report) -> None:
+    """Insert the report under a fresh random tracking code.
+
+    No query first to see whether the code is taken: two codes clash about once in 2^59, and
+    the unique index says so when they do. Then the transaction is rolled back (it holds only
+    this report: the views commit before accepting one) and the report inserted again under a
+    new code.
+    """
+    for attempt in range(1, TRACKING_CODE_ATTEMPTS + 1):
+        report.tracking_code = new_tracking_code()
+        db.session.add(report)
+        try:
+            db.session.flush()
+            return
+        except IntegrityError as error:
+            if attempt == TRACKING_CODE_ATTEMPTS or "tracking_code" not in str(error.orig):
+                raise
+            db.session.rollback()
+
+
+def _centre_id_for(province_code: str) -> int:
+    """The centre a province's reports are routed to (centres.scoping.centre_for_province)."""
+    centre_id = province_directory().centre_id_for(province_code)
+    return centre_id if centre_id is not None else centre_for_province(province_code).id
 
 
 def accept_report(fields: ReportInput, images: list[UploadedImage]) -> Report:
     """Store a new report and its images (flushed, not committed); the caller commits."""
     report = Report(
-        tracking_code=_unused_tracking_code(),
         content=fields.content or "",
         url=fields.url,
         canonical_url=canonical_url(fields.url),
         platform=fields.platform,
         province_code=fields.province_code,
-        centre=centre_for_province(fields.province_code),
+        centre_id=_centre_id_for(fields.province_code),
         category_hint=fields.category_hint or "unsure",
         contact_name=fields.contact_name if fields.contact_consent else None,
         contact_email=fields.contact_email if fields.contact_consent else None,
@@ -74,6 +97,7 @@ def accept_report(fields: ReportInput, images: list[UploadedImage]) -> Report:
         locale=fields.locale,
         entered_by_id=fields.entered_by_id,
         submission_key=fields.submission_key,
+        attachments=[],  # known to be empty so far: reading it later needs no query
     )
     for image in images:
         # Re-encoded at upload: the uploaded bytes (camera, GPS...) are never kept.
@@ -89,8 +113,7 @@ def accept_report(fields: ReportInput, images: list[UploadedImage]) -> Report:
                 height=stored.height,
             )
         )
-    db.session.add(report)
-    db.session.flush()
+    _insert_with_unused_code(report)
     attribute(report.canonical_url)  # the page, account or website behind the link
     return report
 

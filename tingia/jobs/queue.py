@@ -78,7 +78,6 @@ def enqueue(
         return False
     try:
         queue = get_queue()
-        queue.failed_job_registry.remove(job_id)
         options: dict[str, Any] = {
             "job_id": job_id,
             "job_timeout": timeout,
@@ -86,10 +85,14 @@ def enqueue(
             "result_ttl": 3600,
             "failure_ttl": 7 * 24 * 3600,
         }
-        if delay is None:
-            queue.enqueue(task, *args, **options)
-        else:
-            queue.enqueue_in(delay, task, *args, **options)
+        # One transaction, one round trip (RQ starts it: the job first, then the registry).
+        with queue.connection.pipeline() as pipeline:
+            if delay is None:
+                queue.enqueue(task, *args, pipeline=pipeline, **options)
+            else:
+                queue.enqueue_in(delay, task, *args, pipeline=pipeline, **options)
+            queue.failed_job_registry.remove(job_id, pipeline=pipeline)
+            pipeline.execute()
     except RedisError as error:
         down_until[url] = time.monotonic() + REDIS_RETRY_AFTER_SECONDS
         log.warning("job %s not enqueued (%s); the sweep will retry", job_id, error)

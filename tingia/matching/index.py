@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
-from sqlalchemy import Select, bindparam, delete, func, insert, literal, select, union_all
+from sqlalchemy import Select, bindparam, func, insert, literal, select, union_all
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from tingia.extensions import db
 from tingia.matching.images import to_unsigned
@@ -65,12 +67,16 @@ def keys_for(normalised_texts: list[str], canonical: str | None, sha256s: list[s
 
 
 def store_keys(report_id: int, keys: set[int], photo_hashes: list[int]) -> None:
-    """Replace the report's entries in the index: its keys and its photos' pHashes."""
-    db.session.execute(delete(MatchKey).where(MatchKey.report_id == report_id))
-    db.session.execute(delete(PhotoHash).where(PhotoHash.report_id == report_id))
+    """Add a newly grouped report's entries to the index: its keys and its photos' pHashes.
+
+    A report is grouped once (its claim in matching.service guards it), so it has no entries
+    yet: nothing to delete first (an existing key is left as it is).
+    """
     if keys:
+        insert_key = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
         db.session.execute(
-            insert(MatchKey), [{"key": key, "report_id": report_id} for key in sorted(keys)]
+            insert_key(MatchKey).on_conflict_do_nothing(),
+            [{"key": key, "report_id": report_id} for key in sorted(keys)],
         )
     if photo_hashes:
         db.session.execute(

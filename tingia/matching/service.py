@@ -15,11 +15,12 @@ from flask import current_app
 from sqlalchemy import Select, bindparam, literal, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from tingia import storage
 from tingia.budget import BudgetExceeded, time_budget
 from tingia.cases.history import record
-from tingia.cases.links import link_cases
+from tingia.cases.links import link_cases_to
 from tingia.cases.membership import add_report, merge_cases, open_case_for
 from tingia.cases.rules import WORKABLE
 from tingia.database import utcnow
@@ -219,17 +220,72 @@ def lock_for_grouping(signals: ReportSignals) -> None:
     if db.engine.dialect.name != "postgresql":
         _acquire_grouping_lock()
         return
-    keys = index_keys_of(signals)
-    if _photo_hashes(signals):
-        keys.add(PHOTO_GROUPING_LOCK)
+    keys = _lock_keys(signals)
     if keys:
         db.session.execute(
             text(
                 "SELECT count(pg_advisory_xact_lock(k)) FROM"
                 " unnest(CAST(:keys AS bigint[])) WITH ORDINALITY AS t(k, n)"
             ),
-            {"keys": sorted(keys)},
+            {"keys": keys},
         )
+
+
+def _lock_keys(signals: ReportSignals) -> list[int]:
+    """The advisory lock keys of a grouping decision, sorted (see lock_for_grouping)."""
+    keys = index_keys_of(signals)
+    if _photo_hashes(signals):
+        keys.add(PHOTO_GROUPING_LOCK)
+    return sorted(keys)
+
+
+# On PostgreSQL the advisory locks and the claim are one statement (one round trip). The locks
+# are taken before the report's row is written; a report another worker claimed meanwhile
+# fails the `processed_at IS NULL` recheck PostgreSQL makes on a row updated by a transaction
+# that committed while this statement waited. The candidate lookup is a later statement, so it
+# sees what the decisions this one waited for committed.
+_LOCK_AND_CLAIM = text(
+    "WITH locks AS (SELECT count(pg_advisory_xact_lock(k)) AS n"
+    " FROM unnest(CAST(:keys AS bigint[])) WITH ORDINALITY AS t(k, o))"
+    " UPDATE reports SET processed_at = :now, normalised_text = :text,"
+    " normalised_ocr_text = :ocr_text, claim_terms = :claims"
+    " FROM locks WHERE reports.id = :id AND reports.processed_at IS NULL AND locks.n >= 0"
+)
+
+
+def claim_for_grouping(report: Report, signals: ReportSignals) -> bool:
+    """Take the grouping locks (lock_for_grouping) and mark the report processed, with its
+    normalised texts, in this transaction; False if another worker processed it first.
+
+    One statement instead of re-reading the report after the lock: the guard is the row itself.
+    """
+    now = utcnow()
+    values = {
+        "processed_at": now,
+        "normalised_text": signals.text,
+        "normalised_ocr_text": signals.ocr_text,
+        "claim_terms": "|".join(sorted(signals.claims)),
+    }
+    if db.engine.dialect.name == "postgresql":
+        claimed = db.session.execute(
+            _LOCK_AND_CLAIM,
+            {"keys": _lock_keys(signals), "now": now, "text": values["normalised_text"],
+             "ocr_text": values["normalised_ocr_text"], "claims": values["claim_terms"],
+             "id": report.id},
+        )  # fmt: skip
+    else:
+        lock_for_grouping(signals)
+        claimed = db.session.execute(
+            update(Report)
+            .where(Report.id == report.id, Report.processed_at.is_(None))
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+    if claimed.rowcount == 0:
+        return False
+    for name, value in values.items():  # what the row now holds, without reading it again
+        set_committed_value(report, name, value)
+    return True
 
 
 def lock_cases(case_ids: list[int]) -> dict[int, Case]:
@@ -272,6 +328,15 @@ def candidate_report_ids(signals: ReportSignals, exclude_report_id: int | None =
     return list(dict.fromkeys(found))
 
 
+def _has_images():
+    """Whether the report has a fingerprinted image (most have none: no query for them)."""
+    return (
+        select(Attachment.id)
+        .where(Attachment.report_id == Report.id, Attachment.fingerprinted_at.is_not(None))
+        .exists()
+    )
+
+
 @lru_cache(maxsize=4)
 def _candidate_rows_statement(statuses: tuple[CaseStatus, ...] | None = None) -> Select:
     """Candidate reports in open cases (or in cases of these states), with what scoring needs
@@ -287,6 +352,7 @@ def _candidate_rows_statement(statuses: tuple[CaseStatus, ...] | None = None) ->
             Report.claim_terms,
             Report.content,
             Report.url,
+            _has_images().label("has_images"),
         )
         .join(Case, Report.case_id == Case.id)
         .where(Report.id.in_(bindparam("ids", expanding=True)), wanted)
@@ -343,10 +409,12 @@ def case_matches(
     need_ocr_text = any(row.normalised_ocr_text is None for row in rows)
     with_features = any(image.has_photo for image in signals.images)
     attachments: dict[int, list] = defaultdict(list)
-    for attachment in db.session.execute(
-        _attachments_statement(with_features, need_ocr_text), {"ids": [row.id for row in rows]}
-    ):
-        attachments[attachment.report_id].append(attachment)
+    with_images = [row.id for row in rows if row.has_images]
+    if with_images:
+        for attachment in db.session.execute(
+            _attachments_statement(with_features, need_ocr_text), {"ids": with_images}
+        ):
+            attachments[attachment.report_id].append(attachment)
     best_by_case: dict[int, CaseMatch] = {}
     for row in rows:
         stored = _stored_signals(
@@ -414,16 +482,14 @@ def _locked_case_matches(
 
 def _link_elsewhere(case: Case, elsewhere: list[CaseMatch], suggest: float) -> list[int]:
     """Link `case` to the other centres' cases this report matches at least as a suggestion."""
-    linked = []
+    others = []
     for other in elsewhere:
         if other.score.score < suggest:
             break
-        other_case = db.session.get(Case, other.case_id)
-        if other_case is not None and link_cases(
-            case, other_case, other.score.score, other.score.basis
-        ):
-            linked.append(other.case_id)
-    return linked
+        other_case = db.session.get(Case, other.case_id)  # locked by lock_cases: no query
+        if other_case is not None:
+            others.append((other_case, other.score.score, other.score.basis))
+    return [linked.id for linked in link_cases_to(case, others)]
 
 
 def process_report(report_id: int) -> dict[str, Any]:
@@ -439,13 +505,9 @@ def process_report(report_id: int) -> dict[str, Any]:
     fingerprint_attachments(report)
     signals = signals_for(report)
 
-    lock_for_grouping(signals)
-    db.session.refresh(report)
-    if report.processed_at is not None:  # another worker got here first
+    if not claim_for_grouping(report, signals):  # another worker got here first
+        db.session.refresh(report, ["case_id"])
         return {"report_id": report_id, "outcome": "already_processed", "case_id": report.case_id}
-    report.normalised_text = signals.text
-    report.normalised_ocr_text = signals.ocr_text
-    report.claim_terms = "|".join(sorted(signals.claims))
 
     auto, suggest = thresholds()
     matches, locked = _locked_case_matches(signals, report.id)
@@ -457,6 +519,9 @@ def process_report(report_id: int) -> dict[str, Any]:
     decision = decide(match.score.score, auto, suggest, match.score.basis) if match else "new"
     case = locked[match.case_id] if decision == "attach" else open_case_for(report)
     add_report(report, case)
+    # Every change of the report before the next query: one UPDATE of its row.
+    report.match_score = match.score.score if match else None
+    report.match_basis = match.score.basis if match else None
     bridged = _bridge(case, own[1:], auto) if decision == "attach" else []
     if decision == "suggest":
         db.session.add(
@@ -468,10 +533,6 @@ def process_report(report_id: int) -> dict[str, Any]:
             )
         )
     linked = _link_elsewhere(case, elsewhere, suggest)
-    report.match_score = match.score.score if match else None
-    report.match_basis = match.score.basis if match else None
-    report.processed_at = utcnow()
-    index.store_keys(report.id, index_keys_of(signals), _photo_hashes(signals))
     record(
         case,
         CaseAction.REPORT_ADDED,
@@ -481,7 +542,8 @@ def process_report(report_id: int) -> dict[str, Any]:
         score=report.match_score,
         basis=report.match_basis,
     )
-    db.session.flush()
+    db.session.flush()  # after every change to the report and its cases: one flush of them
+    index.store_keys(report.id, index_keys_of(signals), _photo_hashes(signals))
     return {
         "report_id": report_id,
         "outcome": decision,
