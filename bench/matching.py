@@ -478,6 +478,22 @@ def make_app(database_url: str, upload_dir: str):
     )
 
 
+def stored_reports(options: dict) -> int:
+    """Reports the scratch database holds already (0 without a schema): what --reuse keeps."""
+    from sqlalchemy import func, inspect, select
+
+    from tingia.extensions import db
+    from tingia.models import Report
+
+    app = make_app(options["database_url"], options["upload_dir"])
+    with app.app_context():
+        count = 0
+        if inspect(db.engine).has_table("reports"):
+            count = db.session.scalar(select(func.count()).select_from(Report))
+        db.engine.dispose()
+    return count
+
+
 def build(options: dict, start: int, size: int, out: Path) -> None:
     """Grow the scratch corpus from `start` to `size` reports (schema made at 0); save stats."""
     from sqlalchemy import func, select
@@ -686,13 +702,15 @@ def run_ours(options: dict, size: int, out: Path) -> None:
         for query in warmup:
             best_case_match(query_signals(query))
             db.session.rollback()
-        timings, outcomes = [], []
+        timings, cpu_timings, outcomes = [], [], []
         profiler = cProfile.Profile() if options.get("profile") else None
+        load_before = os.getloadavg()[0]
         for query in queries:
             if profiler:
                 profiler.enable()
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), time.process_time()
             match = best_case_match(query_signals(query))
+            cpu_timings.append((time.process_time() - began_cpu) * 1000)
             timings.append((time.perf_counter() - began) * 1000)
             if profiler:
                 profiler.disable()
@@ -703,9 +721,20 @@ def run_ours(options: dict, size: int, out: Path) -> None:
             stats = io.StringIO()
             pstats.Stats(profiler, stream=stats).sort_stats("cumulative").print_stats(40)
             log(stats.getvalue())
+        load = (load_before, os.getloadavg()[0])
         rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         db.engine.dispose()
-    out.write_bytes(pickle.dumps({"timings": timings, "outcomes": outcomes, "rss_mb": rss_mb}))
+    out.write_bytes(
+        pickle.dumps(
+            {
+                "timings": timings,
+                "cpu_timings": cpu_timings,
+                "outcomes": outcomes,
+                "rss_mb": rss_mb,
+                "load": load,
+            }
+        )
+    )
     (out.parent / "queries.pickle").write_bytes(pickle.dumps(queries))
 
 
@@ -737,6 +766,10 @@ def run_naive(options: dict, queries_file: Path, out: Path) -> None:
                 [h for h in hashes if ((h ^ mine) & _MASK64).bit_count() <= 16]
         timings.append((time.perf_counter() - began) * 1000)
     out.write_bytes(pickle.dumps(timings))
+
+
+def _count_into(options: dict, out: Path) -> None:
+    out.write_bytes(pickle.dumps(stored_reports(options)))
 
 
 def _in_child(target, *args) -> None:
@@ -784,10 +817,12 @@ def measure(options: dict, size: int, workdir: Path) -> str:
         )
     )
     p50, p95 = percentile(ours["timings"], 50), percentile(ours["timings"], 95)
+    cpu_p95 = percentile(ours["cpu_timings"], 95)
     naive_p95 = percentile(naive, 95)
     return (
-        f"n={size} p50_ms={p50:.1f} p95_ms={p95:.1f} naive_p95_ms={naive_p95:.1f} "
-        f"speedup={naive_p95 / p95:.1f} rss_mb={ours['rss_mb']:.0f}"
+        f"n={size} p50_ms={p50:.1f} p95_ms={p95:.1f} cpu_p95_ms={cpu_p95:.1f} "
+        f"naive_p95_ms={naive_p95:.1f} speedup={naive_p95 / p95:.1f} rss_mb={ours['rss_mb']:.0f} "
+        f"load={ours['load'][0]:.1f}-{ours['load'][1]:.1f}"
     )
 
 
@@ -803,6 +838,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", default=1, type=int)
     parser.add_argument("--jobs", default=os.cpu_count() or 1, type=int)
     parser.add_argument("--profile", action="store_true", help="cProfile the queries (stderr)")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the reports --database-url holds (built by an earlier run with the same seed "
+        "and matching code) and only grow them to the sizes asked",
+    )
     args = parser.parse_args(argv)
     sizes = sorted({int(size.replace("_", "")) for size in args.sizes.split(",")})
 
@@ -821,6 +862,12 @@ def main(argv: list[str] | None = None) -> None:
         }
         built = 0
         for size in sizes:
+            if args.reuse:
+                # A corpus from an earlier run (same seed and code): grown, never rebuilt.
+                _in_child(_count_into, options, workdir / "count.pickle")
+                built = pickle.loads((workdir / "count.pickle").read_bytes())
+                if built > size:
+                    raise SystemExit(f"bench: --reuse: the database holds {built:,} > {size:,}")
             log(f"building n={size:,} (from {built:,})")
             _in_child(build, options, built, size, workdir / "build.pickle")
             stats = pickle.loads((workdir / "build.pickle").read_bytes())

@@ -7,8 +7,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LINE = re.compile(
-    r"^n=(\d+) p50_ms=(\d+\.\d) p95_ms=(\d+\.\d) naive_p95_ms=(\d+\.\d) "
-    r"speedup=(\d+\.\d) rss_mb=(\d+)$"
+    r"^n=(\d+) p50_ms=(\d+\.\d) p95_ms=(\d+\.\d) cpu_p95_ms=(\d+\.\d) "
+    r"naive_p95_ms=(\d+\.\d) speedup=(\d+\.\d) rss_mb=(\d+) load=(\d+\.\d)-(\d+\.\d)$"
 )
 
 
