@@ -505,7 +505,7 @@ def build(options: dict, start: int, size: int, out: Path) -> None:
 
     from tingia.centres.service import seed_provinces_and_centres
     from tingia.extensions import db
-    from tingia.models import Centre
+    from tingia.models import Centre, Report
 
     # Generating the rows (text normalisation, index keys) runs on every core.
     pool = multiprocessing.get_context("fork").Pool(options["jobs"])
@@ -555,6 +555,14 @@ def build(options: dict, start: int, size: int, out: Path) -> None:
             "keys": count("match_keys"),
             "photos": count("photo_hashes"),
             "bytes": table_bytes(db.session, ("match_keys", "photo_hashes")),
+            "gram_bytes": db.session.scalar(
+                select(
+                    func.avg(
+                        func.coalesce(func.length(Report.text_grams), 0)
+                        + func.coalesce(func.length(Report.ocr_grams), 0)
+                    )
+                )
+            ),
             "seconds": seconds,
         }
         db.engine.dispose()
@@ -693,6 +701,27 @@ def percentile(values: Sequence[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[round(q) - 1]
 
 
+def _rss_bytes() -> int:
+    """Resident set size of this process now."""
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def load_photo_cache() -> tuple[int, int]:
+    """Load the worker's photo-hash cache as a worker does at its first photo (once per
+    process, before the timed queries); (bytes tracemalloc saw it keep, RSS growth)."""
+    import tracemalloc
+
+    from tingia.matching import index
+
+    rss = _rss_bytes()
+    tracemalloc.start()
+    index.candidates_by_photo([0])
+    kept = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    return kept, _rss_bytes() - rss
+
+
 def run_ours(options: dict, size: int, out: Path) -> None:
     """Time best_case_match on the queries; save timings, outcomes, queries and peak RSS."""
     from tingia.extensions import db
@@ -701,6 +730,7 @@ def run_ours(options: dict, size: int, out: Path) -> None:
 
     app = make_app(options["database_url"], options["upload_dir"])
     with app.app_context():
+        cache_memory = load_photo_cache()
         warmup = make_queries(options["warmup"], size, {**options, "seed": options["seed"] + 7})
         queries = make_queries(options["queries"], size, options)
         auto, suggest = thresholds()
@@ -737,6 +767,7 @@ def run_ours(options: dict, size: int, out: Path) -> None:
                 "outcomes": outcomes,
                 "rss_mb": rss_mb,
                 "load": load,
+                "cache_memory": cache_memory,
             }
         )
     )
@@ -825,6 +856,11 @@ def measure(options: dict, size: int, workdir: Path) -> str:
         )
     )
     log(f"  CPU p50 {percentile(ours['cpu_timings'], 50):.1f} ms")
+    kept, rss = ours["cache_memory"]
+    log(
+        f"  worker photo-hash cache: {kept / 2**20:.1f} MB kept (tracemalloc), RSS "
+        f"+{rss / 2**20:.1f} MB: {kept / size:.0f} / {rss / size:.0f} B per stored report"
+    )
     p50, p95 = percentile(ours["timings"], 50), percentile(ours["timings"], 95)
     cpu_p95 = percentile(ours["cpu_timings"], 95)
     naive_p95 = percentile(naive, 95)
@@ -886,7 +922,8 @@ def main(argv: list[str] | None = None) -> None:
                 f"  built in {stats['seconds']:.0f} s: {stats['keys']:,} match_keys rows "
                 f"({stats['keys'] / stats['reports']:.1f} per report), {stats['photos']:,} photos; "
                 f"index bytes per report: match_keys {per_report['match_keys']:.0f}, "
-                f"photo_hashes {per_report['photo_hashes']:.0f}; worker cache "
+                f"photo_hashes {per_report['photo_hashes']:.0f}, reports' 3-gram hashes "
+                f"{stats['gram_bytes'] or 0:.0f}; worker cache "
                 f"{16 * stats['photos'] / stats['reports']:.1f} B per report"
             )
             print(measure(options, size, workdir), flush=True)

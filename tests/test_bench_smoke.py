@@ -28,6 +28,7 @@ def test_matching_benchmark_prints_one_line_per_size():
     assert match.group(1) == "300"
     assert float(match.group(2)) <= float(match.group(3))  # p50 <= p95
     assert "near-duplicates attached" in result.stderr
+    assert re.search(r"worker photo-hash cache: \d+\.\d MB kept", result.stderr), result.stderr
 
 
 PAGE_LINE = re.compile(

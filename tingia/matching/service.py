@@ -57,6 +57,7 @@ from tingia.models import (
 log = logging.getLogger(__name__)
 
 GROUPING_LOCK_ID = 1
+FULL_SCORE = 100.0  # the highest score score_reports gives (MatchScore: 0..100)
 
 
 @dataclass(frozen=True)
@@ -331,8 +332,10 @@ def case_matches(
     for report_id, group in itertools.groupby(rows, key=lambda row: row[0]):
         report_rows = list(group)
         case_id, centre_id = report_rows[0][1], report_rows[0][2]
-        score = score_reports(signals, _row_signals(report_rows, with_url, with_claims))
         current = best_by_case.get(case_id)
+        if current is not None and current.score.score >= FULL_SCORE:
+            continue  # scores are 0..100: no other report of the case can beat it
+        score = score_reports(signals, _row_signals(report_rows, with_url, with_claims))
         if current is None or score.score > current.score.score:
             best_by_case[case_id] = CaseMatch(
                 case_id=case_id, centre_id=centre_id, report_id=report_id, score=score
