@@ -499,6 +499,33 @@ def stored_reports(options: dict) -> int:
     return count
 
 
+def copy_corpus(options: dict, source: str) -> None:
+    """Copy every table of a corpus this script built in a SQLite file into the scratch
+    database (COPY on PostgreSQL): the same reports, without generating them again."""
+    import sqlite3
+
+    from tingia.extensions import db
+
+    app = make_app(options["database_url"], options["upload_dir"])
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        loader = BulkLoader(db.engine)
+        origin = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        for table in db.metadata.sorted_tables:
+            # SQLite's 0/1 booleans, ISO timestamps and bytes are valid COPY input as they are.
+            names = ", ".join(column.name for column in table.columns)
+            rows = origin.execute(f"SELECT {names} FROM {table.name}")
+            statement = f"COPY {table.name} ({names}) FROM STDIN"
+            with loader.driver.cursor() as cursor, cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            log(f"  copied {table.name}")
+        origin.close()
+        loader.finish()
+        db.engine.dispose()
+
+
 def build(options: dict, start: int, size: int, out: Path) -> None:
     """Grow the scratch corpus from `start` to `size` reports (schema made at 0); save stats."""
     from sqlalchemy import func, select
@@ -889,6 +916,13 @@ def main(argv: list[str] | None = None) -> None:
         help="keep the reports --database-url holds (built by an earlier run with the same seed "
         "and matching code) and only grow them to the sizes asked",
     )
+    parser.add_argument(
+        "--copy-from",
+        default=None,
+        metavar="SQLITE_FILE",
+        help="start from the corpus an earlier run built in this SQLite file (same seed and "
+        "code), copied into --database-url, instead of generating it again",
+    )
     args = parser.parse_args(argv)
     sizes = sorted({int(size.replace("_", "")) for size in args.sizes.split(",")})
 
@@ -906,8 +940,11 @@ def main(argv: list[str] | None = None) -> None:
             "profile": args.profile,
         }
         built = 0
+        if args.copy_from:
+            log(f"copying the corpus of {args.copy_from}")
+            _in_child(copy_corpus, options, args.copy_from)
         for size in sizes:
-            if args.reuse:
+            if args.reuse or args.copy_from:
                 # A corpus from an earlier run (same seed and code): grown, never rebuilt.
                 _in_child(_count_into, options, workdir / "count.pickle")
                 built = pickle.loads((workdir / "count.pickle").read_bytes())
