@@ -109,7 +109,7 @@ def _rows_of(chosen_sql: str, with_features: bool, ph: str, status_slots: int) -
         f"c.status IN ({', '.join([ph] * status_slots)})" if status_slots else f"c.status != {ph}"
     )
     return (
-        f"SELECT {_REPORT_COLUMNS}, {images} "
+        f"SELECT {_REPORT_COLUMNS}, {images} "  # nosec B608: constants, placeholders
         f"FROM ({chosen_sql}) AS chosen "
         "JOIN reports AS r ON r.id = chosen.report_id "
         "JOIN cases AS c ON c.id = r.case_id "
@@ -136,20 +136,20 @@ def _lookup_sql(
     ph = _placeholder(dialect)
     if dialect == "postgresql":
         postings = (
-            f"SELECT k.key, m.report_id FROM unnest({ph}::bigint[]) AS k(key) "
+            f"SELECT k.key, m.report_id FROM unnest({ph}::bigint[]) AS k(key) "  # nosec B608: placeholders
             "CROSS JOIN LATERAL (SELECT report_id FROM match_keys WHERE key = k.key "
             f"ORDER BY report_id DESC LIMIT {MAX_POSTINGS_PER_KEY}) AS m"
         )
         photos = f"SELECT unnest({ph}::bigint[])"
     else:
         postings = " UNION ALL ".join(
-            "SELECT * FROM (SELECT key, report_id FROM match_keys WHERE key = ? "
+            "SELECT * FROM (SELECT key, report_id FROM match_keys WHERE key = ? "  # nosec B608: placeholders
             f"ORDER BY report_id DESC LIMIT {MAX_POSTINGS_PER_KEY})"
             for _ in range(key_slots)
         )
         photos = " UNION ALL ".join(["SELECT ?"] * photo_slots)
     ranked = (
-        "SELECT report_id FROM ("
+        "SELECT report_id FROM ("  # nosec B608: constants, placeholders
         "SELECT report_id, sum(weight) AS score FROM ("
         "SELECT report_id, 1.0 / count(*) OVER (PARTITION BY key) AS weight "
         f"FROM ({postings}) AS postings) AS weighted "
@@ -166,9 +166,9 @@ def _reports_sql(dialect: str, with_features: bool) -> str:
     """rows_for_reports' statement: given reports instead of a lookup."""
     ph = _placeholder(dialect)
     if dialect == "postgresql":
-        chosen = f"SELECT unnest({ph}::bigint[]) AS report_id"
+        chosen = "SELECT unnest(%s::bigint[]) AS report_id"
     else:
-        chosen = f"SELECT value AS report_id FROM json_each({ph})"
+        chosen = "SELECT value AS report_id FROM json_each(?)"
     return _rows_of(chosen, with_features, ph, 0)
 
 
@@ -326,9 +326,8 @@ class _PhotoHashCache:
         """
         cursor = _raw_cursor()
         ph = _placeholder(_dialect())
-        sql = (
-            f"SELECT id, report_id, phash FROM photo_hashes WHERE id >= {ph} ORDER BY id LIMIT {ph}"
-        )
+        where = f"WHERE id >= {ph} ORDER BY id LIMIT {ph}"
+        sql = f"SELECT id, report_id, phash FROM photo_hashes {where}"  # nosec B608: placeholders
         try:
             while True:
                 cursor.execute(sql, (self.last_id, REFRESH_BATCH))
