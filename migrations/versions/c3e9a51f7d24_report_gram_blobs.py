@@ -1,7 +1,7 @@
 """report gram blobs: the normalised texts' 3-gram hashes, read by scoring
 
 Revision ID: c3e9a51f7d24
-Revises: c3e5a7b9d146
+Revises: 8b2d4e6f1a37
 Create Date: 2026-12-02 01:00:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "c3e9a51f7d24"
-down_revision = "c3e5a7b9d146"
+down_revision = "8b2d4e6f1a37"
 branch_labels = None
 depends_on = None
 
