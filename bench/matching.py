@@ -513,8 +513,10 @@ def copy_corpus(options: dict, source: str) -> None:
         loader = BulkLoader(db.engine)
         origin = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         for table in db.metadata.sorted_tables:
+            # Columns added since the corpus was built keep their defaults.
+            present = {row[1] for row in origin.execute(f"PRAGMA table_info({table.name})")}
             # SQLite's 0/1 booleans, ISO timestamps and bytes are valid COPY input as they are.
-            names = ", ".join(column.name for column in table.columns)
+            names = ", ".join(column.name for column in table.columns if column.name in present)
             rows = origin.execute(f"SELECT {names} FROM {table.name}")
             statement = f"COPY {table.name} ({names}) FROM STDIN"
             with loader.driver.cursor() as cursor, cursor.copy(statement) as copy:
