@@ -952,6 +952,11 @@ def main(argv: list[str] | None = None) -> None:
                 built = pickle.loads((workdir / "count.pickle").read_bytes())
                 if built > size:
                     raise SystemExit(f"bench: --reuse: the database holds {built:,} > {size:,}")
+            if args.reuse and not args.copy_from and built == size:
+                # Nothing to add: measured as it is (its statistics were refreshed when built).
+                log(f"reusing n={size:,} as built")
+                print(measure(options, size, workdir), flush=True)
+                continue
             log(f"building n={size:,} (from {built:,})")
             _in_child(build, options, built, size, workdir / "build.pickle")
             stats = pickle.loads((workdir / "build.pickle").read_bytes())

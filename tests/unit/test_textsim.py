@@ -4,11 +4,18 @@ import random
 import zlib
 from array import array
 
+import numpy as np
 from matching_samples import FOOTER, OTHER_POST, POST, long_text
 
 from tingia.matching.normalise import normalise_text as norm
 from tingia.matching.scoring import DEFAULT_AUTO_THRESHOLD, DEFAULT_SUGGEST_THRESHOLD
-from tingia.matching.textsim import MAX_INDEX_KEYS, gram_blob, index_keys, text_similarity
+from tingia.matching.textsim import (
+    MAX_INDEX_KEYS,
+    gram_blob,
+    index_keys,
+    shared_count,
+    text_similarity,
+)
 
 ARTICLE = norm(POST + "\n" + long_text(1))
 
@@ -151,3 +158,14 @@ def test_gram_blob_is_the_token_count_then_sorted_distinct_3gram_hashes():
     assert list(values[1:]) == sorted(zlib.crc32(gram.encode()) for gram in grams)
     assert list(array("I", gram_blob("tin gia"))) == [2, zlib.crc32(b"tin gia")]
     assert list(array("I", gram_blob(""))) == [0]
+
+
+def test_shared_count_is_the_size_of_the_intersection():
+    rng = random.Random(4)
+    for n, m in ((0, 5), (5, 0), (1, 1), (30, 500), (500, 30), (200, 200)):
+        a = sorted(rng.sample(range(2000), n))
+        b = sorted(rng.sample(range(2000), m))
+        arrays = np.array(a, dtype="<u4"), np.array(b, dtype="<u4")
+        assert shared_count(*arrays) == len(set(a) & set(b)), (n, m)
+    top = np.array([0, 2**32 - 1], dtype="<u4")
+    assert shared_count(top, np.array([2**32 - 1], dtype="<u4")) == 1
