@@ -264,6 +264,7 @@ def _chunk_rows(args: tuple) -> dict[str, list[tuple]]:
     """Rows of every table for one chunk of reports, keys computed by the pipeline's code."""
     from tingia.matching.scoring import build_signals
     from tingia.matching.service import index_keys_of
+    from tingia.matching.textsim import gram_blob
 
     vocab, provinces, centres, chunk, seed, start_after = args
     rows: dict[str, list[tuple]] = {
@@ -296,6 +297,8 @@ def _chunk_rows(args: tuple) -> dict[str, list[tuple]]:
                 signals.text,
                 signals.ocr_text,
                 "|".join(sorted(signals.claims)),
+                gram_blob(signals.text) if signals.text else None,
+                gram_blob(signals.ocr_text) if signals.ocr_text else None,
                 report.case_id,
             )
         )
@@ -342,6 +345,8 @@ COLUMNS = {
         "normalised_text",
         "normalised_ocr_text",
         "claim_terms",
+        "text_grams",
+        "ocr_grams",
         "case_id",
     ),
     "attachments": (
@@ -478,13 +483,58 @@ def make_app(database_url: str, upload_dir: str):
     )
 
 
+def stored_reports(options: dict) -> int:
+    """Reports the scratch database holds already (0 without a schema): what --reuse keeps."""
+    from sqlalchemy import func, inspect, select
+
+    from tingia.extensions import db
+    from tingia.models import Report
+
+    app = make_app(options["database_url"], options["upload_dir"])
+    with app.app_context():
+        count = 0
+        if inspect(db.engine).has_table("reports"):
+            count = db.session.scalar(select(func.count()).select_from(Report))
+        db.engine.dispose()
+    return count
+
+
+def copy_corpus(options: dict, source: str) -> None:
+    """Copy every table of a corpus this script built in a SQLite file into the scratch
+    database (COPY on PostgreSQL): the same reports, without generating them again."""
+    import sqlite3
+
+    from tingia.extensions import db
+
+    app = make_app(options["database_url"], options["upload_dir"])
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        loader = BulkLoader(db.engine)
+        origin = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        for table in db.metadata.sorted_tables:
+            # Columns added since the corpus was built keep their defaults.
+            present = {row[1] for row in origin.execute(f"PRAGMA table_info({table.name})")}
+            # SQLite's 0/1 booleans, ISO timestamps and bytes are valid COPY input as they are.
+            names = ", ".join(column.name for column in table.columns if column.name in present)
+            rows = origin.execute(f"SELECT {names} FROM {table.name}")
+            statement = f"COPY {table.name} ({names}) FROM STDIN"
+            with loader.driver.cursor() as cursor, cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            log(f"  copied {table.name}")
+        origin.close()
+        loader.finish()
+        db.engine.dispose()
+
+
 def build(options: dict, start: int, size: int, out: Path) -> None:
     """Grow the scratch corpus from `start` to `size` reports (schema made at 0); save stats."""
     from sqlalchemy import func, select
 
     from tingia.centres.service import seed_provinces_and_centres
     from tingia.extensions import db
-    from tingia.models import Centre
+    from tingia.models import Centre, Report
 
     # Generating the rows (text normalisation, index keys) runs on every core.
     pool = multiprocessing.get_context("fork").Pool(options["jobs"])
@@ -534,6 +584,14 @@ def build(options: dict, start: int, size: int, out: Path) -> None:
             "keys": count("match_keys"),
             "photos": count("photo_hashes"),
             "bytes": table_bytes(db.session, ("match_keys", "photo_hashes")),
+            "gram_bytes": db.session.scalar(
+                select(
+                    func.avg(
+                        func.coalesce(func.length(Report.text_grams), 0)
+                        + func.coalesce(func.length(Report.ocr_grams), 0)
+                    )
+                )
+            ),
             "seconds": seconds,
         }
         db.engine.dispose()
@@ -672,6 +730,27 @@ def percentile(values: Sequence[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[round(q) - 1]
 
 
+def _rss_bytes() -> int:
+    """Resident set size of this process now."""
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def load_photo_cache() -> tuple[int, int]:
+    """Load the worker's photo-hash cache as a worker does at its first photo (once per
+    process, before the timed queries); (bytes tracemalloc saw it keep, RSS growth)."""
+    import tracemalloc
+
+    from tingia.matching import index
+
+    rss = _rss_bytes()
+    tracemalloc.start()
+    index.candidates_by_photo([0])
+    kept = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    return kept, _rss_bytes() - rss
+
+
 def run_ours(options: dict, size: int, out: Path) -> None:
     """Time best_case_match on the queries; save timings, outcomes, queries and peak RSS."""
     from tingia.extensions import db
@@ -680,19 +759,22 @@ def run_ours(options: dict, size: int, out: Path) -> None:
 
     app = make_app(options["database_url"], options["upload_dir"])
     with app.app_context():
+        cache_memory = load_photo_cache()
         warmup = make_queries(options["warmup"], size, {**options, "seed": options["seed"] + 7})
         queries = make_queries(options["queries"], size, options)
         auto, suggest = thresholds()
         for query in warmup:
             best_case_match(query_signals(query))
             db.session.rollback()
-        timings, outcomes = [], []
+        timings, cpu_timings, outcomes = [], [], []
         profiler = cProfile.Profile() if options.get("profile") else None
+        load_before = os.getloadavg()[0]
         for query in queries:
             if profiler:
                 profiler.enable()
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), time.process_time()
             match = best_case_match(query_signals(query))
+            cpu_timings.append((time.process_time() - began_cpu) * 1000)
             timings.append((time.perf_counter() - began) * 1000)
             if profiler:
                 profiler.disable()
@@ -703,9 +785,21 @@ def run_ours(options: dict, size: int, out: Path) -> None:
             stats = io.StringIO()
             pstats.Stats(profiler, stream=stats).sort_stats("cumulative").print_stats(40)
             log(stats.getvalue())
+        load = (load_before, os.getloadavg()[0])
         rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         db.engine.dispose()
-    out.write_bytes(pickle.dumps({"timings": timings, "outcomes": outcomes, "rss_mb": rss_mb}))
+    out.write_bytes(
+        pickle.dumps(
+            {
+                "timings": timings,
+                "cpu_timings": cpu_timings,
+                "outcomes": outcomes,
+                "rss_mb": rss_mb,
+                "load": load,
+                "cache_memory": cache_memory,
+            }
+        )
+    )
     (out.parent / "queries.pickle").write_bytes(pickle.dumps(queries))
 
 
@@ -737,6 +831,10 @@ def run_naive(options: dict, queries_file: Path, out: Path) -> None:
                 [h for h in hashes if ((h ^ mine) & _MASK64).bit_count() <= 16]
         timings.append((time.perf_counter() - began) * 1000)
     out.write_bytes(pickle.dumps(timings))
+
+
+def _count_into(options: dict, out: Path) -> None:
+    out.write_bytes(pickle.dumps(stored_reports(options)))
 
 
 def _in_child(target, *args) -> None:
@@ -773,21 +871,32 @@ def measure(options: dict, size: int, workdir: Path) -> str:
         f"  n={size:,}: near-duplicates attached {found}/{near} ({right} to their own case), "
         f"unrelated attached {wrong}/{len(ours['outcomes']) - near}"
     )
-    by_kind: dict[str, list[float]] = {}
-    for (kind, _, _), ms in zip(ours["outcomes"], ours["timings"], strict=True):
-        by_kind.setdefault(kind, []).append(ms)
+    by_kind: dict[str, list[tuple[float, float]]] = {}
+    for (kind, _, _), ms, cpu_ms in zip(
+        ours["outcomes"], ours["timings"], ours["cpu_timings"], strict=True
+    ):
+        by_kind.setdefault(kind, []).append((ms, cpu_ms))
     log(
-        "  p95 ms by query kind: "
+        "  p95 ms by query kind (wall / CPU): "
         + ", ".join(
-            f"{kind} {percentile(values, 95):.1f} (n={len(values)})"
+            f"{kind} {percentile([v[0] for v in values], 95):.1f} / "
+            f"{percentile([v[1] for v in values], 95):.1f} (n={len(values)})"
             for kind, values in sorted(by_kind.items())
         )
     )
+    log(f"  CPU p50 {percentile(ours['cpu_timings'], 50):.1f} ms")
+    kept, rss = ours["cache_memory"]
+    log(
+        f"  worker photo-hash cache: {kept / 2**20:.1f} MB kept (tracemalloc), RSS "
+        f"+{rss / 2**20:.1f} MB: {kept / size:.0f} / {rss / size:.0f} B per stored report"
+    )
     p50, p95 = percentile(ours["timings"], 50), percentile(ours["timings"], 95)
+    cpu_p95 = percentile(ours["cpu_timings"], 95)
     naive_p95 = percentile(naive, 95)
     return (
-        f"n={size} p50_ms={p50:.1f} p95_ms={p95:.1f} naive_p95_ms={naive_p95:.1f} "
-        f"speedup={naive_p95 / p95:.1f} rss_mb={ours['rss_mb']:.0f}"
+        f"n={size} p50_ms={p50:.1f} p95_ms={p95:.1f} cpu_p95_ms={cpu_p95:.1f} "
+        f"naive_p95_ms={naive_p95:.1f} speedup={naive_p95 / p95:.1f} rss_mb={ours['rss_mb']:.0f} "
+        f"load={ours['load'][0]:.1f}-{ours['load'][1]:.1f}"
     )
 
 
@@ -803,6 +912,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", default=1, type=int)
     parser.add_argument("--jobs", default=os.cpu_count() or 1, type=int)
     parser.add_argument("--profile", action="store_true", help="cProfile the queries (stderr)")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the reports --database-url holds (built by an earlier run with the same seed "
+        "and matching code) and only grow them to the sizes asked",
+    )
+    parser.add_argument(
+        "--copy-from",
+        default=None,
+        metavar="SQLITE_FILE",
+        help="start from the corpus an earlier run built in this SQLite file (same seed and "
+        "code), copied into --database-url, instead of generating it again",
+    )
     args = parser.parse_args(argv)
     sizes = sorted({int(size.replace("_", "")) for size in args.sizes.split(",")})
 
@@ -820,7 +942,21 @@ def main(argv: list[str] | None = None) -> None:
             "profile": args.profile,
         }
         built = 0
+        if args.copy_from:
+            log(f"copying the corpus of {args.copy_from}")
+            _in_child(copy_corpus, options, args.copy_from)
         for size in sizes:
+            if args.reuse or args.copy_from:
+                # A corpus from an earlier run (same seed and code): grown, never rebuilt.
+                _in_child(_count_into, options, workdir / "count.pickle")
+                built = pickle.loads((workdir / "count.pickle").read_bytes())
+                if built > size:
+                    raise SystemExit(f"bench: --reuse: the database holds {built:,} > {size:,}")
+            if args.reuse and not args.copy_from and built == size:
+                # Nothing to add: measured as it is (its statistics were refreshed when built).
+                log(f"reusing n={size:,} as built")
+                print(measure(options, size, workdir), flush=True)
+                continue
             log(f"building n={size:,} (from {built:,})")
             _in_child(build, options, built, size, workdir / "build.pickle")
             stats = pickle.loads((workdir / "build.pickle").read_bytes())
@@ -830,7 +966,8 @@ def main(argv: list[str] | None = None) -> None:
                 f"  built in {stats['seconds']:.0f} s: {stats['keys']:,} match_keys rows "
                 f"({stats['keys'] / stats['reports']:.1f} per report), {stats['photos']:,} photos; "
                 f"index bytes per report: match_keys {per_report['match_keys']:.0f}, "
-                f"photo_hashes {per_report['photo_hashes']:.0f}; worker cache "
+                f"photo_hashes {per_report['photo_hashes']:.0f}, reports' 3-gram hashes "
+                f"{stats['gram_bytes'] or 0:.0f}; worker cache "
                 f"{16 * stats['photos'] / stats['reports']:.1f} B per report"
             )
             print(measure(options, size, workdir), flush=True)

@@ -82,16 +82,20 @@ def run_pipeline(rows: list[dict], devset: Path, args: argparse.Namespace) -> di
     from tingia.extensions import db
     from tingia.intake.service import ReportInput, accept_report
     from tingia.intake.uploads import read_image_upload
-    from tingia.matching import service
+    from tingia.matching import index, service
     from tingia.matching.service import process_report, store_fingerprint, thresholds
     from tingia.models import Case, CaseSuggestion, Report
 
     if args.exhaustive:
 
         def every_grouped_report(signals, exclude_report_id=None):
-            return list(db.session.scalars(select(Report.id).where(Report.case_id.is_not(None))))
+            ids = db.session.scalars(
+                select(Report.id).where(Report.case_id.is_not(None), Report.id != exclude_report_id)
+            )
+            with_features = any(image.has_photo for image in signals.images)
+            return index.rows_for_reports(list(ids), with_features=with_features)
 
-        service.candidate_report_ids = every_grouped_report
+        service.candidate_rows = every_grouped_report
 
     prints = {}
     if not args.fingerprint_in_worker:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LINE = re.compile(
-    r"^n=(\d+) p50_ms=(\d+\.\d) p95_ms=(\d+\.\d) naive_p95_ms=(\d+\.\d) "
-    r"speedup=(\d+\.\d) rss_mb=(\d+)$"
+    r"^n=(\d+) p50_ms=(\d+\.\d) p95_ms=(\d+\.\d) cpu_p95_ms=(\d+\.\d) "
+    r"naive_p95_ms=(\d+\.\d) speedup=(\d+\.\d) rss_mb=(\d+) load=(\d+\.\d)-(\d+\.\d)$"
 )
 
 
@@ -28,6 +28,7 @@ def test_matching_benchmark_prints_one_line_per_size():
     assert match.group(1) == "300"
     assert float(match.group(2)) <= float(match.group(3))  # p50 <= p95
     assert "near-duplicates attached" in result.stderr
+    assert re.search(r"worker photo-hash cache: \d+\.\d MB kept", result.stderr), result.stderr
 
 
 PAGE_LINE = re.compile(

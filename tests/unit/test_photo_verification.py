@@ -187,3 +187,27 @@ def test_multi_index_hashing_finds_what_a_scan_finds():
         expected |= {i // 13 + 1 for i in np.flatnonzero(distances <= 7)}
     assert expected <= set(found)
     assert {3 // 13 + 1, 1200 // 13 + 1, 4500 // 13 + 1} <= set(found)
+
+
+def test_new_photo_hashes_are_merged_into_the_chunk_index():
+    rng = np.random.default_rng(7)
+    stored = rng.integers(-(2**63), 2**63 - 1, 3 * index.TAIL_ROWS + 1, dtype=np.int64)
+    rows = [(i + 1, i // 13 + 1, int(value)) for i, value in enumerate(stored)]
+    cache = index._PhotoHashCache()
+    cache._append(rows[: 2 * index.TAIL_ROWS])
+    cache._index_new_rows()  # nothing indexed yet: sorted in full
+    assert cache.sorted_size == 2 * index.TAIL_ROWS
+    cache._append(rows[2 * index.TAIL_ROWS : 2 * index.TAIL_ROWS + 10])
+    cache._index_new_rows()  # a short tail stays unsorted (scanned)
+    assert cache.sorted_size == 2 * index.TAIL_ROWS
+    cache._append(rows[2 * index.TAIL_ROWS + 10 :])
+    cache._index_new_rows()  # a long tail is merged in
+    assert cache.sorted_size == cache.size == len(rows)
+    unsigned = stored.view(np.uint64)
+    for chunk in range(4):
+        expected = np.sort((unsigned >> np.uint64(16 * chunk)) & np.uint64(0xFFFF))
+        assert np.array_equal(cache.chunk_values[chunk], expected.astype(np.uint16))
+        chunk_of_rows = (unsigned[cache.chunk_rows[chunk]] >> np.uint64(16 * chunk)) & 0xFFFF
+        assert np.array_equal(chunk_of_rows.astype(np.uint16), cache.chunk_values[chunk])
+    value = int(stored[-5]) ^ 0b1011  # a near copy of a merged row
+    assert cache.near([value], 10, 5)[0] == rows[-5][1]

@@ -9,7 +9,7 @@ import unicodedata
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tingia.matching.normalise import normalise_text
+from tingia.matching.normalise import _is_droppable_char, drop_and_fold, normalise_text
 from tingia.matching.urls import canonical_url, url_key
 from tingia.text import fold_diacritics, fold_words
 
@@ -88,3 +88,13 @@ def test_scheme_www_tracking_and_trailing_slash_do_not_change_the_canonical_url(
     assert canonical_url(variant) == canonical_url(plain)
     if canonical_url(plain) is not None:
         assert url_key(canonical_url(variant)) == url_key(canonical_url(plain))
+
+
+@PROPERTIES
+@given(any_text)
+def test_drop_and_fold_is_dropping_then_folding(text):
+    # The translate table folds one character at a time: the same as the character loop and
+    # fold_diacritics over the whole text that it replaced.
+    text = unicodedata.normalize("NFC", text)
+    dropped = "".join(" " if _is_droppable_char(ch) else ch for ch in text)
+    assert drop_and_fold(text) == fold_diacritics(dropped)

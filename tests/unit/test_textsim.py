@@ -1,12 +1,21 @@
 """Unit tests for tingia.matching.textsim."""
 
 import random
+import zlib
+from array import array
 
+import numpy as np
 from matching_samples import FOOTER, OTHER_POST, POST, long_text
 
 from tingia.matching.normalise import normalise_text as norm
 from tingia.matching.scoring import DEFAULT_AUTO_THRESHOLD, DEFAULT_SUGGEST_THRESHOLD
-from tingia.matching.textsim import MAX_INDEX_KEYS, index_keys, text_similarity
+from tingia.matching.textsim import (
+    MAX_INDEX_KEYS,
+    gram_blob,
+    index_keys,
+    shared_count,
+    text_similarity,
+)
 
 ARTICLE = norm(POST + "\n" + long_text(1))
 
@@ -119,3 +128,44 @@ def test_index_keys_of_short_and_empty_texts():
     headline = "bo y te canh bao thuoc gia ban tren mang"
     assert len(index_keys(headline)) == 1
     assert index_keys(headline) != index_keys(headline.replace("thuoc", "sua"))
+
+
+def _pairs() -> list[tuple[str, str]]:
+    post, article = norm(POST), ARTICLE
+    words = ARTICLE.split()
+    return [
+        (post, article),
+        (article, post),
+        (post, norm(_typos(POST))),
+        (norm(" ".join(words[150:210])), article),
+        (norm(POST), norm(OTHER_POST)),
+        (norm("tin giả à?"), norm("Tin gia a")),
+        (norm("Đập thủy điện Hòa Bình bị nứt"), norm("Dap thuy dien Hoa Binh bi nut")),
+        (norm(POST + "\n" + FOOTER), norm(OTHER_POST + "\n" + FOOTER)),
+    ]
+
+
+def test_stored_gram_blob_scores_as_the_text_itself():
+    for a, b in _pairs():
+        assert text_similarity(a, b, gram_blob(b)) == text_similarity(a, b), (a[:30], b[:30])
+
+
+def test_gram_blob_is_the_token_count_then_sorted_distinct_3gram_hashes():
+    text = "mot hai ba mot hai ba bon"
+    values = array("I", gram_blob(text))
+    assert values[0] == 7
+    grams = ["mot hai ba", "hai ba mot", "ba mot hai", "hai ba bon"]  # "mot hai ba" twice
+    assert list(values[1:]) == sorted(zlib.crc32(gram.encode()) for gram in grams)
+    assert list(array("I", gram_blob("tin gia"))) == [2, zlib.crc32(b"tin gia")]
+    assert list(array("I", gram_blob(""))) == [0]
+
+
+def test_shared_count_is_the_size_of_the_intersection():
+    rng = random.Random(4)
+    for n, m in ((0, 5), (5, 0), (1, 1), (30, 500), (500, 30), (200, 200)):
+        a = sorted(rng.sample(range(2000), n))
+        b = sorted(rng.sample(range(2000), m))
+        arrays = np.array(a, dtype="<u4"), np.array(b, dtype="<u4")
+        assert shared_count(*arrays) == len(set(a) & set(b)), (n, m)
+    top = np.array([0, 2**32 - 1], dtype="<u4")
+    assert shared_count(top, np.array([2**32 - 1], dtype="<u4")) == 1

@@ -10,20 +10,21 @@ Memory per stored report (measured with `python -m bench.matching`, README "Benc
   text, 64 of the text read from screenshots) + 1 (link) + one per image + 10 claim keys;
   ~10 on average for the benchmark's ~100-word reports, ~38 bytes each on SQLite and ~100 on
   PostgreSQL; per photo 13 `photo_hashes` rows (~430 bytes on SQLite) and ~9 KB of ORB
-  features in `attachments`;
+  features in `attachments`; the texts' 3-gram hashes in `reports` (~375 bytes);
 - each worker process: per stored photo 13 hashes of 16 bytes (pHash + report id; up to twice
-  that while the arrays have room to grow) plus the chunk index (13 x 4 x 6 bytes), ~520
-  bytes; nothing per text report.
+  that while the arrays have room to grow) plus the chunk index (13 x 4 x 6 bytes): 665 bytes
+  measured (tracemalloc) at 1,000,000 reports, 99 per stored report; nothing per text report.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
-from sqlalchemy import Select, bindparam, func, insert, literal, select, union_all
+from sqlalchemy import insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -32,7 +33,7 @@ from tingia.matching.images import to_unsigned
 from tingia.matching.scoring import PHOTO_CANDIDATE_BITS
 from tingia.matching.textsim import index_keys
 from tingia.matching.urls import is_content_url, url_key
-from tingia.models import MatchKey, PhotoHash
+from tingia.models import CaseStatus, MatchKey, PhotoHash
 
 # Per key, only the most recent reports holding it are read: a key shared by more reports than
 # this is a common phrase (no evidence) or a story with that many reports already (its latest
@@ -44,7 +45,9 @@ MAX_TEXT_CANDIDATES = 20
 # photo's are candidates (the nearest MAX_IMAGE_CANDIDATES reports), verified in full (ORB).
 MAX_IMAGE_CANDIDATES = 10
 # Rows added to the photo-hash cache are scanned directly until this many, then indexed.
-SORT_EVERY = 20_000
+TAIL_ROWS = 2048
+# Rows read from `photo_hashes` per statement while the cache catches up.
+REFRESH_BATCH = 100_000
 
 
 def sha256_key(sha256_hex: str) -> int:
@@ -84,46 +87,162 @@ def store_keys(report_id: int, keys: set[int], photo_hashes: list[int]) -> None:
         )
 
 
-@lru_cache(maxsize=512)
-def _lookup_statement(key_count: int) -> Select:
-    """The lookup for this many keys, built once per count (bound parameters k0, k1...).
+def _placeholder(dialect: str) -> str:
+    return "%s" if dialect == "postgresql" else "?"
+
+
+# What scoring needs of a candidate report and of each of its fingerprinted images. The raw
+# text only for reports grouped before their normalised texts were stored (then rebuilt);
+# ORB features only when the new report has a photo to compare (~9 KB a photo).
+_REPORT_COLUMNS = (
+    "r.id, r.case_id, c.centre_id, r.normalised_text, r.normalised_ocr_text, r.claim_terms, "
+    "CASE WHEN r.normalised_text IS NULL OR r.normalised_ocr_text IS NULL THEN r.content END, "
+    "r.url, r.text_grams, r.ocr_grams"
+)
+_IMAGE_COLUMNS = (
+    "a.id, a.sha256, a.width, a.height, a.phash, a.dhash, a.pdq, a.text_heavy, a.has_photo, "
+    "a.region_hashes, {features}, CASE WHEN r.normalised_ocr_text IS NULL THEN a.ocr_text END"
+)
+
+
+def _rows_of(chosen_sql: str, with_features: bool, ph: str, status_slots: int) -> str:
+    """The SELECT reading every report of `chosen` (a subquery of report_id) in an open case
+    (status_slots 0: the last parameter is the closed status) or in a case of one of the
+    `status_slots` states given last, one row per fingerprinted image (or one row with NULL
+    image columns)."""
+    images = _IMAGE_COLUMNS.format(features="a.features" if with_features else "NULL")
+    wanted = (
+        f"c.status IN ({', '.join([ph] * status_slots)})" if status_slots else f"c.status != {ph}"
+    )
+    return (
+        f"SELECT {_REPORT_COLUMNS}, {images} "  # nosec B608: constants, placeholders
+        f"FROM ({chosen_sql}) AS chosen "
+        "JOIN reports AS r ON r.id = chosen.report_id "
+        "JOIN cases AS c ON c.id = r.case_id "
+        "LEFT JOIN attachments AS a ON a.report_id = r.id AND a.fingerprinted_at IS NOT NULL "
+        f"WHERE {wanted} "
+        "ORDER BY r.case_id, r.id, a.id"
+    )
+
+
+@lru_cache(maxsize=256)
+def _lookup_sql(
+    dialect: str, key_slots: int, photo_slots: int, with_features: bool, status_slots: int
+) -> str:
+    """One statement for a whole lookup: the reports sharing most keys, the photo candidates
+    found in the cache, and what scoring needs of each (built once per shape and dialect).
 
     Per key, an index range scan of its latest MAX_POSTINGS_PER_KEY reports (primary key
     order). Reports are ranked by the keys they share, each key weighing 1 / the number of
     reports read for it: a key held by one report is strong evidence, one held by a hundred
-    (a common phrase) is not.
+    (a common phrase) is not. PostgreSQL takes the keys as one array (a LATERAL scan per key);
+    SQLite, which has no LATERAL, gets one LIMITed subquery per key slot (slots padded with
+    NULLs, which match nothing, so few statements exist).
     """
-    per_key = [
-        select(MatchKey.key, MatchKey.report_id)
-        .where(MatchKey.key == bindparam(f"k{i}"))
-        .order_by(MatchKey.report_id.desc())
-        .limit(MAX_POSTINGS_PER_KEY)
-        .subquery()
-        for i in range(key_count)
-    ]
-    postings = union_all(*[select(sub.c.key, sub.c.report_id) for sub in per_key]).subquery()
-    holders = func.count().over(partition_by=postings.c.key)
-    weighted = select(postings.c.report_id, (literal(1.0) / holders).label("weight")).subquery()
-    score = func.sum(weighted.c.weight).label("score")
-    return (
-        select(weighted.c.report_id, score)
-        .group_by(weighted.c.report_id)
-        .order_by(score.desc(), weighted.c.report_id.desc())
-        .limit(MAX_TEXT_CANDIDATES + 1)
+    ph = _placeholder(dialect)
+    if dialect == "postgresql":
+        postings = (
+            f"SELECT k.key, m.report_id FROM unnest({ph}::bigint[]) AS k(key) "  # nosec B608: placeholders
+            "CROSS JOIN LATERAL (SELECT report_id FROM match_keys WHERE key = k.key "
+            f"ORDER BY report_id DESC LIMIT {MAX_POSTINGS_PER_KEY}) AS m"
+        )
+        photos = f"SELECT unnest({ph}::bigint[])"
+    else:
+        postings = " UNION ALL ".join(
+            "SELECT * FROM (SELECT key, report_id FROM match_keys WHERE key = ? "  # nosec B608: placeholders
+            f"ORDER BY report_id DESC LIMIT {MAX_POSTINGS_PER_KEY})"
+            for _ in range(key_slots)
+        )
+        photos = " UNION ALL ".join(["SELECT ?"] * photo_slots)
+    ranked = (
+        "SELECT report_id FROM ("  # nosec B608: constants, placeholders
+        "SELECT report_id, sum(weight) AS score FROM ("
+        "SELECT report_id, 1.0 / count(*) OVER (PARTITION BY key) AS weight "
+        f"FROM ({postings}) AS postings) AS weighted "
+        f"WHERE report_id != {ph} "
+        "GROUP BY report_id "
+        f"ORDER BY score DESC, report_id DESC LIMIT {MAX_TEXT_CANDIDATES}) AS ranked"
     )
+    chosen = f"{ranked} UNION {photos}" if photo_slots else ranked
+    return _rows_of(chosen, with_features, ph, status_slots)
 
 
-def candidates_by_keys(keys: set[int], exclude_report_id: int | None = None) -> list[int]:
-    """Reports sharing keys with these, those sharing most first (ties: most recent first)."""
-    if not keys:
+@lru_cache(maxsize=8)
+def _reports_sql(dialect: str, with_features: bool) -> str:
+    """rows_for_reports' statement: given reports instead of a lookup."""
+    ph = _placeholder(dialect)
+    if dialect == "postgresql":
+        chosen = "SELECT unnest(%s::bigint[]) AS report_id"
+    else:
+        chosen = "SELECT value AS report_id FROM json_each(?)"
+    return _rows_of(chosen, with_features, ph, 0)
+
+
+def _raw_cursor():
+    """A DB-API cursor on the session's connection (inside its transaction).
+
+    The lookup is the hot path of every report: a raw statement, built once per shape, skips
+    SQLAlchemy's per-execution work (compiling the cache key, result and ORM processing),
+    which cost more than the database's own work on a 1,000,000-report index.
+    """
+    return db.session.connection().connection.driver_connection.cursor()
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def lookup_rows(
+    keys: set[int],
+    photo_report_ids: list[int],
+    exclude_report_id: int | None = None,
+    *,
+    statuses: tuple[CaseStatus, ...] | None = None,
+    with_features: bool = False,
+) -> list[tuple]:
+    """In one round trip: the MAX_TEXT_CANDIDATES reports sharing most of these keys (ties:
+    most recent first) and the given photo candidates, those in open cases (or in cases of
+    these states), with the columns of _REPORT_COLUMNS and _IMAGE_COLUMNS, ordered by case,
+    report and image."""
+    photo_ids = [rid for rid in photo_report_ids if rid != exclude_report_id]
+    if not keys and not photo_ids:
         return []
-    # Padding the key count to a multiple of 8 with NULLs (which match nothing) keeps the number
-    # of distinct statements, each compiled once per process, small.
-    slots = -(-len(keys) // 8) * 8
-    params: dict[str, int | None] = dict.fromkeys((f"k{i}" for i in range(slots)), None)
-    params.update({f"k{i}": key for i, key in enumerate(sorted(keys))})
-    found = db.session.execute(_lookup_statement(slots), params).scalars()
-    return [rid for rid in found if rid != exclude_report_id][:MAX_TEXT_CANDIDATES]
+    dialect = _dialect()
+    exclude = -1 if exclude_report_id is None else exclude_report_id
+    wanted = [status.value for status in statuses] if statuses else [CaseStatus.CLOSED.value]
+    status_slots = len(wanted) if statuses else 0
+    if dialect == "postgresql":
+        sql = _lookup_sql(dialect, 0, 1 if photo_ids else 0, with_features, status_slots)
+        params: list = [sorted(keys), exclude]
+        if photo_ids:
+            params.append(photo_ids)
+    else:
+        # Padding to a multiple of 8 keys / 4 photos keeps the number of statements small.
+        key_slots = max(8, -(-len(keys) // 8) * 8)
+        photo_slots = -(-len(photo_ids) // 4) * 4
+        sql = _lookup_sql(dialect, key_slots, photo_slots, with_features, status_slots)
+        params = sorted(keys) + [None] * (key_slots - len(keys)) + [exclude]
+        params += photo_ids + [None] * (photo_slots - len(photo_ids))
+    cursor = _raw_cursor()
+    try:
+        cursor.execute(sql, (*params, *wanted))
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def rows_for_reports(report_ids: list[int], *, with_features: bool = False) -> list[tuple]:
+    """lookup_rows' rows for given reports (those in open cases)."""
+    if not report_ids:
+        return []
+    dialect = _dialect()
+    ids = list(report_ids) if dialect == "postgresql" else json.dumps(list(report_ids))
+    cursor = _raw_cursor()
+    try:
+        cursor.execute(_reports_sql(dialect, with_features), (ids, CaseStatus.CLOSED.value))
+        return cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 _CHUNKS = 4  # 16-bit chunks of a 64-bit hash (multi-index hashing)
@@ -139,7 +258,7 @@ class _PhotoHashCache:
     PHOTO_CANDIDATE_BITS of each other have some chunk within one bit of each other more
     often than not (always up to 7 bits); the rows whose chunk equals the query's or differs by
     one bit (17 probes per chunk) are found by binary search and checked in full. Rows added
-    since the last sort are scanned directly until there are SORT_EVERY of them.
+    since the last sort are scanned directly until there are TAIL_ROWS of them, then merged in.
     """
 
     hashes: np.ndarray = field(default_factory=lambda: np.zeros(1024, dtype=np.uint64))
@@ -163,44 +282,74 @@ class _PhotoHashCache:
             self.hashes = np.resize(self.hashes, capacity)
             self.report_ids = np.resize(self.report_ids, capacity)
         ids, report_ids, phashes = zip(*rows, strict=True)
-        self.hashes[self.size : needed] = [to_unsigned(h) for h in phashes]
+        self.hashes[self.size : needed] = np.array(phashes, dtype=np.int64).view(np.uint64)
         self.report_ids[self.size : needed] = report_ids
         self.size = needed
         self.last_id, self.last_row = ids[-1], (report_ids[-1], phashes[-1])
 
+    def _chunk(self, start: int, chunk: int) -> np.ndarray:
+        hashes = self.hashes[start : self.size]
+        return ((hashes >> np.uint64(16 * chunk)) & np.uint64(0xFFFF)).astype(np.uint16)
+
     def _sort(self) -> None:
-        """Index every row by its chunks (after a bulk load, or once the unsorted tail grew)."""
-        hashes = self.hashes[: self.size]
+        """Index every row by its chunks (after a bulk load)."""
         self.chunk_values, self.chunk_rows = [], []
         for chunk in range(_CHUNKS):
-            values = ((hashes >> np.uint64(16 * chunk)) & np.uint64(0xFFFF)).astype(np.uint16)
+            values = self._chunk(0, chunk)
             order = np.argsort(values, kind="stable").astype(np.int32)
             self.chunk_values.append(values[order])
             self.chunk_rows.append(order)
         self.sorted_size = self.size
 
-    def refresh(self) -> None:
-        """Read the rows added since the last refresh (all of them if the table was rebuilt)."""
-        if self.last_row is not None:
-            # Rows are never updated, so a different last row means the table was emptied
-            # and refilled (tests, restores): start again from nothing.
-            row = db.session.execute(
-                select(PhotoHash.report_id, PhotoHash.phash).where(PhotoHash.id == self.last_id)
-            ).first()
-            if row is None or tuple(row) != self.last_row:
-                self._reset()
-        while True:
-            rows = db.session.execute(
-                select(PhotoHash.id, PhotoHash.report_id, PhotoHash.phash)
-                .where(PhotoHash.id > self.last_id)
-                .order_by(PhotoHash.id)
-                .limit(100_000)
-            ).all()
-            if not rows:
-                break
-            self._append([tuple(row) for row in rows])
-        if self.size - self.sorted_size > max(SORT_EVERY, self.sorted_size // 10):
+    def _merge_tail(self) -> None:
+        """Index the rows added since the last sort: merged into the sorted chunk arrays, one
+        copy of them (a few milliseconds at 1,000,000 reports) every TAIL_ROWS rows."""
+        for chunk in range(_CHUNKS):
+            values = self._chunk(self.sorted_size, chunk)
+            order = np.argsort(values, kind="stable")
+            values = values[order]
+            at = np.searchsorted(self.chunk_values[chunk], values, side="right")
+            self.chunk_values[chunk] = np.insert(self.chunk_values[chunk], at, values)
+            rows = (order + self.sorted_size).astype(np.int32)
+            self.chunk_rows[chunk] = np.insert(self.chunk_rows[chunk], at, rows)
+        self.sorted_size = self.size
+
+    def _index_new_rows(self) -> None:
+        """Keep the unsorted tail, which every search scans in full, below TAIL_ROWS."""
+        if self.size - self.sorted_size <= TAIL_ROWS:
+            return
+        if self.sorted_size == 0 or self.size > 2 * self.sorted_size:
             self._sort()
+        else:
+            self._merge_tail()
+
+    def refresh(self) -> None:
+        """Read the rows added since the last refresh (all of them if the table was rebuilt).
+
+        One statement when nothing changed: the rows from the last one seen on, which must
+        still be there as it was (rows are never updated, so a different or missing last row
+        means the table was emptied and refilled: tests, restores; start again from nothing).
+        """
+        cursor = _raw_cursor()
+        ph = _placeholder(_dialect())
+        where = f"WHERE id >= {ph} ORDER BY id LIMIT {ph}"
+        sql = f"SELECT id, report_id, phash FROM photo_hashes {where}"  # nosec B608: placeholders
+        try:
+            while True:
+                cursor.execute(sql, (self.last_id, REFRESH_BATCH))
+                rows = cursor.fetchall()
+                if self.last_row is not None:
+                    first = tuple(rows[0]) if rows else None
+                    if first != (self.last_id, *self.last_row):
+                        self._reset()
+                        continue
+                    rows = rows[1:]
+                if not rows:
+                    break
+                self._append(rows)
+        finally:
+            cursor.close()
+        self._index_new_rows()
 
     def _rows_near(self, queries: np.ndarray) -> np.ndarray:
         """Rows that may be within PHOTO_CANDIDATE_BITS of a query (a superset, unchecked)."""

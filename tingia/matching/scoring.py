@@ -66,7 +66,9 @@ class ReportSignals:
     text: normalised report text; url: canonical URL or None; images: fingerprints;
     ocr_text: normalised text read from the report's screenshots (kept apart from text because
     one citizen pastes a post while another sends a screenshot of it); claims: the names and
-    numbers of an article-length text (textsim.claim_terms), for rewrites by other outlets.
+    numbers of an article-length text (textsim.claim_terms), for rewrites by other outlets;
+    text_grams / ocr_grams: the texts' textsim.gram_blob when read from storage (a candidate),
+    None when the texts are to be read afresh (the new report).
     """
 
     text: str
@@ -74,6 +76,8 @@ class ReportSignals:
     images: tuple[ImageFingerprint, ...] = ()
     ocr_text: str = ""
     claims: frozenset[str] = frozenset()  # names and numbers of an article-length text
+    text_grams: bytes | None = None
+    ocr_grams: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -242,10 +246,14 @@ def score_reports(new: ReportSignals, old: ReportSignals) -> MatchScore:
     if new.url and new.url == old.url and is_content_url(new.url):
         candidates.append(MatchScore(100.0, "url"))
     candidates.extend(_image_scores(new, old))
-    candidates.append(MatchScore(text_similarity(new.text, old.text), "text"))
-    for a, b in ((new.text, old.ocr_text), (new.ocr_text, old.text), (new.ocr_text, old.ocr_text)):
+    candidates.append(MatchScore(text_similarity(new.text, old.text, old.text_grams), "text"))
+    for a, b, grams in (
+        (new.text, old.ocr_text, old.ocr_grams),
+        (new.ocr_text, old.text, old.text_grams),
+        (new.ocr_text, old.ocr_text, old.ocr_grams),
+    ):
         if a and b:
-            candidates.append(MatchScore(text_similarity(a, b), "ocr_text"))
+            candidates.append(MatchScore(text_similarity(a, b, grams), "ocr_text"))
     if new.claims and old.claims:
         candidates.append(MatchScore(claim_similarity(new.claims, old.claims), "claim"))
     return _best(candidates)

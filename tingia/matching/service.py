@@ -5,14 +5,13 @@ The database edge of matching; the decisions themselves are pure functions in sc
 
 from __future__ import annotations
 
+import itertools
 import logging
-from collections import defaultdict
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, bindparam, literal, select, text, update
+from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -44,7 +43,7 @@ from tingia.matching.scoring import (
     decide,
     score_reports,
 )
-from tingia.matching.textsim import claim_keys
+from tingia.matching.textsim import claim_keys, gram_blob
 from tingia.matching.urls import canonical_url
 from tingia.models import (
     Attachment,
@@ -59,6 +58,7 @@ from tingia.models import (
 log = logging.getLogger(__name__)
 
 GROUPING_LOCK_ID = 1
+FULL_SCORE = 100.0  # the highest score score_reports gives (MatchScore: 0..100)
 
 
 @dataclass(frozen=True)
@@ -157,28 +157,56 @@ def signals_for(report: Report) -> ReportSignals:
     return build_signals(report.content, report.url, fingerprints)
 
 
-def _stored_signals(
-    content: str,
-    url: str | None,
-    normalised_text: str | None,
-    normalised_ocr_text: str | None,
-    attachments: list,
-    with_claims: bool = False,
-    stored_claims: str | None = None,
-) -> ReportSignals:
-    """A grouped report's signals, reusing the normalised texts stored when it was grouped.
+def _flag(value: object) -> bool | None:
+    """A boolean column read by a raw statement (SQLite gives 0/1)."""
+    return None if value is None else bool(value)
 
-    Normalising every candidate's texts again would cost more than scoring it.
-    """
-    images = [stored_fingerprint(item) for item in attachments]
+
+def _row_fingerprint(row: tuple) -> ImageFingerprint:
+    """An image's fingerprint from index.lookup_rows' image columns (as stored_fingerprint)."""
+    (_, sha256, width, height, phash, dhash, pdq, text_heavy, has_photo, regions, features) = row[
+        _IMAGE_AT : _IMAGE_AT + 11
+    ]
+    text_heavy = _flag(text_heavy) is not False or phash is None
+    photo = _flag(has_photo)
+    if photo is None:  # fingerprinted before photos inside screenshots were looked for
+        photo = not text_heavy
+    return ImageFingerprint(
+        sha256=sha256,
+        width=width,
+        height=height,
+        phash=phash or 0,
+        dhash=dhash or 0,
+        pdq=pdq,
+        text_heavy=text_heavy,
+        ocr_text=row[_IMAGE_AT + 11] or "",
+        has_photo=photo and phash is not None,
+        region_hashes=unpack_hashes(regions),
+        features=features,
+    )
+
+
+_IMAGE_AT = 10  # index.lookup_rows: 10 report columns, then the image's
+
+
+def _row_signals(rows: list[tuple], with_url: bool, with_claims: bool) -> ReportSignals:
+    """A grouped report's signals from its lookup rows, reusing the normalised texts (and
+    claims) stored when it was grouped: normalising every candidate again would cost more than
+    scoring it."""
+    first = rows[0]
+    normalised_text, normalised_ocr_text, claims = first[3], first[4], first[5]
+    images = tuple(_row_fingerprint(row) for row in rows if row[_IMAGE_AT] is not None)
     if normalised_text is None or normalised_ocr_text is None:  # grouped before, or by hand
-        signals = build_signals(content, url, images)
+        signals = build_signals(first[6], first[7], images)
         return signals if normalised_text is None else replace(signals, text=normalised_text)
     return ReportSignals(
         text=normalised_text,
-        url=canonical_url(url),
-        images=tuple(images),
+        url=canonical_url(first[7]) if with_url else None,  # compared only with a link
+        images=images,
         ocr_text=normalised_ocr_text,
+        claims=frozenset(claims.split("|")) if with_claims and claims else frozenset(),
+        text_grams=first[8],
+        ocr_grams=first[9],
     )
 
 
@@ -248,7 +276,8 @@ _LOCK_AND_CLAIM = text(
     "WITH locks AS (SELECT count(pg_advisory_xact_lock(k)) AS n"
     " FROM unnest(CAST(:keys AS bigint[])) WITH ORDINALITY AS t(k, o))"
     " UPDATE reports SET processed_at = :now, normalised_text = :text,"
-    " normalised_ocr_text = :ocr_text, claim_terms = :claims"
+    " normalised_ocr_text = :ocr_text, claim_terms = :claims,"
+    " text_grams = :text_grams, ocr_grams = :ocr_grams"
     " FROM locks WHERE reports.id = :id AND reports.processed_at IS NULL AND locks.n >= 0"
 )
 
@@ -265,12 +294,15 @@ def claim_for_grouping(report: Report, signals: ReportSignals) -> bool:
         "normalised_text": signals.text,
         "normalised_ocr_text": signals.ocr_text,
         "claim_terms": "|".join(sorted(signals.claims)),
+        "text_grams": gram_blob(signals.text) if signals.text else None,
+        "ocr_grams": gram_blob(signals.ocr_text) if signals.ocr_text else None,
     }
     if db.engine.dialect.name == "postgresql":
         claimed = db.session.execute(
             _LOCK_AND_CLAIM,
             {"keys": _lock_keys(signals), "now": now, "text": values["normalised_text"],
              "ocr_text": values["normalised_ocr_text"], "claims": values["claim_terms"],
+             "text_grams": values["text_grams"], "ocr_grams": values["ocr_grams"],
              "id": report.id},
         )  # fmt: skip
     else:
@@ -321,71 +353,25 @@ def _photo_hashes(signals: ReportSignals) -> list[int]:
     ]
 
 
-def candidate_report_ids(signals: ReportSignals, exclude_report_id: int | None = None) -> list[int]:
-    """Grouped reports the index finds for these signals (text, link, image keys; photos)."""
-    found = index.candidates_by_keys(index_keys_of(signals), exclude_report_id)
-    found += index.candidates_by_photo(_photo_hashes(signals), exclude_report_id)
-    return list(dict.fromkeys(found))
+def _has_photo(signals: ReportSignals) -> bool:
+    return any(image.has_photo for image in signals.images)
 
 
-def _has_images():
-    """Whether the report has a fingerprinted image (most have none: no query for them)."""
-    return (
-        select(Attachment.id)
-        .where(Attachment.report_id == Report.id, Attachment.fingerprinted_at.is_not(None))
-        .exists()
-    )
-
-
-@lru_cache(maxsize=4)
-def _candidate_rows_statement(statuses: tuple[CaseStatus, ...] | None = None) -> Select:
-    """Candidate reports in open cases (or in cases of these states), with what scoring needs
-    (built once per process and states)."""
-    wanted = Case.status.in_(statuses) if statuses else Case.status != CaseStatus.CLOSED
-    return (
-        select(
-            Report.id,
-            Report.case_id,
-            Case.centre_id,
-            Report.normalised_text,
-            Report.normalised_ocr_text,
-            Report.claim_terms,
-            Report.content,
-            Report.url,
-            _has_images().label("has_images"),
-        )
-        .join(Case, Report.case_id == Case.id)
-        .where(Report.id.in_(bindparam("ids", expanding=True)), wanted)
-        .order_by(Report.case_id, Report.id)
-    )
-
-
-_FINGERPRINT_COLUMNS = (
-    Attachment.report_id,
-    Attachment.sha256,
-    Attachment.width,
-    Attachment.height,
-    Attachment.phash,
-    Attachment.dhash,
-    Attachment.pdq,
-    Attachment.text_heavy,
-    Attachment.has_photo,
-    Attachment.region_hashes,
-)
-
-
-@lru_cache(maxsize=4)
-def _attachments_statement(with_features: bool, with_ocr_text: bool) -> Select:
-    """Fingerprint columns of the candidates' images; ORB features and OCR text only if needed
-    (features are ~9 KB a photo: read only when the new report has a photo to compare)."""
-    columns = [
-        *_FINGERPRINT_COLUMNS,
-        Attachment.features if with_features else literal(None).label("features"),
-        Attachment.ocr_text if with_ocr_text else literal("").label("ocr_text"),
-    ]
-    return select(*columns).where(
-        Attachment.report_id.in_(bindparam("ids", expanding=True)),
-        Attachment.fingerprinted_at.is_not(None),
+def candidate_rows(
+    signals: ReportSignals,
+    exclude_report_id: int | None = None,
+    statuses: tuple[CaseStatus, ...] | None = None,
+) -> list[tuple]:
+    """Grouped reports the index finds for these signals (text, link and image keys; photos
+    near in the photo-hash cache), those in open cases (or in cases of these states), with what
+    scoring needs of them: one statement (two with a photo: the cache catches up first)."""
+    photo_ids = index.candidates_by_photo(_photo_hashes(signals), exclude_report_id)
+    return index.lookup_rows(
+        index_keys_of(signals),
+        photo_ids,
+        exclude_report_id,
+        statuses=statuses,
+        with_features=_has_photo(signals),
     )
 
 
@@ -399,38 +385,20 @@ def case_matches(
     Only the index's candidates are scored. On equal scores the oldest case comes first.
     `statuses` narrows the cases to those states (the instant answer asks for published ones).
     """
-    candidate_ids = candidate_report_ids(signals, exclude_report_id)
-    if not candidate_ids:
-        return []
-    rows = db.session.execute(_candidate_rows_statement(statuses), {"ids": candidate_ids}).all()
-    if not rows:
-        return []
-    # Reports grouped before normalised_ocr_text existed need their screenshots' raw text.
-    need_ocr_text = any(row.normalised_ocr_text is None for row in rows)
-    with_features = any(image.has_photo for image in signals.images)
-    attachments: dict[int, list] = defaultdict(list)
-    with_images = [row.id for row in rows if row.has_images]
-    if with_images:
-        for attachment in db.session.execute(
-            _attachments_statement(with_features, need_ocr_text), {"ids": with_images}
-        ):
-            attachments[attachment.report_id].append(attachment)
+    rows = candidate_rows(signals, exclude_report_id, statuses)
     best_by_case: dict[int, CaseMatch] = {}
-    for row in rows:
-        stored = _stored_signals(
-            row.content,
-            row.url,
-            row.normalised_text,
-            row.normalised_ocr_text,
-            attachments[row.id],
-            with_claims=bool(signals.claims),
-            stored_claims=row.claim_terms,
-        )
-        score = score_reports(signals, stored)
-        current = best_by_case.get(row.case_id)
+    with_url, with_claims = bool(signals.url), bool(signals.claims)
+    # Rows come ordered by case, report and image: one group of rows per report.
+    for report_id, group in itertools.groupby(rows, key=lambda row: row[0]):
+        report_rows = list(group)
+        case_id, centre_id = report_rows[0][1], report_rows[0][2]
+        current = best_by_case.get(case_id)
+        if current is not None and current.score.score >= FULL_SCORE:
+            continue  # scores are 0..100: no other report of the case can beat it
+        score = score_reports(signals, _row_signals(report_rows, with_url, with_claims))
         if current is None or score.score > current.score.score:
-            best_by_case[row.case_id] = CaseMatch(
-                case_id=row.case_id, centre_id=row.centre_id, report_id=row.id, score=score
+            best_by_case[case_id] = CaseMatch(
+                case_id=case_id, centre_id=centre_id, report_id=report_id, score=score
             )
     return sorted(best_by_case.values(), key=lambda match: (-match.score.score, match.case_id))
 

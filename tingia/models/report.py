@@ -68,6 +68,10 @@ class Report(db.Model):
     normalised_ocr_text: Mapped[str | None] = mapped_column(Text, default=None)
     # Names and numbers of an article-length text ("|"-separated), for rewrites by other outlets.
     claim_terms: Mapped[str | None] = mapped_column(Text, default=None)
+    # The normalised texts' token counts and 3-gram hashes (matching.textsim.gram_blob): what
+    # scoring reads of a candidate instead of rebuilding its 3-grams. None before grouping.
+    text_grams: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    ocr_grams: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
     processed_at: Mapped[datetime | None] = mapped_column(default=None)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True, default=None)
     match_score: Mapped[float | None] = mapped_column(default=None)
