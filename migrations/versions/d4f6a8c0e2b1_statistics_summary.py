@@ -1,4 +1,5 @@
-"""Public statistics' summary: snapshots of the counts per month, centre and breakdown
+"""Public statistics' summary: snapshots of the counts per month, centre and breakdown; reports
+by province and case (public search's province filter)
 
 Revision ID: d4f6a8c0e2b1
 Revises: 8b2d4e6f1a37
@@ -88,7 +89,10 @@ def upgrade():
             "ix_statistics_counts_snapshot", ["snapshot_id", "measure", "month"], unique=False
         )
 
+    op.create_index("ix_reports_province_case", "reports", ["province_code", "case_id"])
+
 
 def downgrade():
+    op.drop_index("ix_reports_province_case", table_name="reports")
     op.drop_table("statistics_counts")
     op.drop_table("statistics_snapshots")
