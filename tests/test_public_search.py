@@ -6,7 +6,6 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import event
 
 from tingia.publishing import service as publishing
 from tingia.publishing.public import local_date
@@ -181,24 +180,3 @@ def test_the_province_filter_reads_reports_from_an_index(app, db):
             row[-1] for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))
         )
     assert "ix_reports_province_case" in plan
-
-
-def test_a_word_search_reads_the_texts_once_and_pages_them(client, db, publish):
-    for _ in range(22):
-        publish()
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        first = client.get("/verdicts?q=nuoc+chanh").text
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    # The page's verdicts and their count in one statement: every text is read once, not twice.
-    assert len([s for s in statements if "LIKE" in s.upper()]) == 1
-    assert 'data-total="22"' in first and len(ids(first)) == 20
-    second = client.get("/verdicts?q=nuoc+chanh&page=2").text
-    assert len(ids(second)) == 2 and not ids(first) & ids(second)
-    assert ids(client.get("/verdicts?q=nuoc+chanh&page=7").text) == ids(second)  # the last page

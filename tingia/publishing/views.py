@@ -66,8 +66,7 @@ def _listing(kind: PublicationKind, template: str):
     form = PublicSearchForm(request.args, provinces=provinces_by_name())
     form.validate()
     filters = form.filters()
-    # Words are found by reading every published text: the count comes with the page's rows.
-    page = paginate_page(search_published(kind, filters), PER_PAGE, counted=bool(filters.words))
+    page = paginate_page(search_published(kind, filters), PER_PAGE)
     return render_template(template, page=page, form=form, filtered=filters.active)
 
 
