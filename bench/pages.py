@@ -182,6 +182,7 @@ def build(size: int, seed: int) -> None:
     vocab = vocabulary(load_articles(DEFAULT_ARTICLES))
     scam_ids = set(rng.sample(range(1, size + 1), SCAM_REPORTS))
     open_case: dict[int, dict] = {}
+    claims: dict[int, str] = {}  # each case's first report: its verdict's claim
     event_id = verdict_id = 0
     began = time.perf_counter()
     for chunk in range((size - 1) // CHUNK + 1):
@@ -199,6 +200,7 @@ def build(size: int, seed: int) -> None:
                 if status == "triaged" and category == "out_of_scope":
                     category = "harmful"
                 assignee = rng.choice(staff[case_centre]) if rng.random() < 0.4 else None
+                claims[report.case_id] = report.content[:300]
                 open_case[report.case_id] = {
                     "id": report.case_id,
                     "centre_id": case_centre,
@@ -295,8 +297,10 @@ def build(size: int, seed: int) -> None:
                 )
             if wants_verdict(case, rng):
                 verdict_id += 1
-                rows.add("verdicts", verdict_row(case, verdict_id, staff, rng))
+                claim = claims[case["id"]]
+                rows.add("verdicts", verdict_row(case, verdict_id, claim, staff, rng))
         open_case.clear()
+        claims.clear()
         rows.flush()
         db.session.commit()
         if (chunk + 1) % 4 == 0:
@@ -316,21 +320,35 @@ def wants_verdict(case: dict, rng: random.Random) -> bool:
     return case["status"] == "published" or (case["status"] == "triaged" and rng.random() < 0.5)
 
 
-def verdict_row(case: dict, verdict_id: int, staff: dict[int, list[int]], rng) -> dict:
-    """The verdict (or fraud warning) of a case, published or a draft."""
+def verdict_row(case: dict, verdict_id: int, claim: str, staff: dict[int, list[int]], rng) -> dict:
+    """The verdict (or fraud warning) of a case, published or a draft: its claim is the case's
+    first report, its title says "thông tin sai sự thật" (every one: the commonest search)."""
+    from tingia.models import SubjectArea
+    from tingia.publishing.content import PublicationInput
+
     published = case["status"] == "published"
     kind = "warning" if case["category"] == "fraud" else "verdict"
+    content = PublicationInput(
+        title=f"Kết luận vụ việc {case['id']}: thông tin sai sự thật",
+        claim=claim,
+        summary="Cơ quan chức năng khẳng định thông tin là sai sự thật.",
+        explanation="Trung tâm đã liên hệ cơ quan chức năng. " * 20,
+        advice="Không bấm vào đường dẫn lạ." if kind == "warning" else "",
+        subject_area=rng.choice(list(SubjectArea)),
+    )
     return {
         "id": verdict_id,
         "case_id": case["id"],
         "kind": kind,
         "status": "published" if published else "draft",
         "rating": rng.choice(("fake", "untrue", "misleading")) if kind == "verdict" else None,
-        "title": f"Kết luận vụ việc {case['id']}: thông tin sai sự thật",
-        "claim": "Thông tin lan truyền trên mạng xã hội",
-        "summary": "Cơ quan chức năng khẳng định thông tin là sai sự thật.",
-        "explanation": "Trung tâm đã liên hệ cơ quan chức năng. " * 20,
-        "advice": "Không bấm vào đường dẫn lạ." if kind == "warning" else "",
+        "title": content.title,
+        "claim": content.claim,
+        "summary": content.summary,
+        "explanation": content.explanation,
+        "advice": content.advice,
+        "subject_area": content.subject_area,
+        "search_text": content.search_text,
         "sources": ["https://moh.gov.vn/"],
         "slug": f"ket-luan-vu-viec-{case['id']}-{verdict_id}" if published else None,
         "author_id": rng.choice(staff[case["centre_id"]]),
@@ -473,6 +491,13 @@ def pages(hanoi: int) -> Iterable[tuple[str, str, str]]:
         )
         // 20
     )
+    published_code = db.session.scalar(
+        select(Report.tracking_code).where(Report.case_id == verdict.case_id).limit(1)
+    )
+    # A word of one published verdict's claim only (a rare search).
+    rare_word = max(verdict.search_text.split(), key=len)
+    today = NOW.date()
+    month_ago = today - timedelta(days=30)
     yield "public", "home", "/"
     yield "public", "verdicts", "/verdicts"
     yield "public", "verdicts_last_page", f"/verdicts?page={max(1, last_page)}"
@@ -480,9 +505,25 @@ def pages(hanoi: int) -> Iterable[tuple[str, str, str]]:
     yield "public", "warnings", "/warnings"
     yield "public", "warning", f"/warnings/{warning.slug}"
     yield "public", "feed", "/verdicts.atom"
+    yield "public", "verdicts_search_common_2_words", "/verdicts?q=th%C3%B4ng+tin"
+    yield "public", "verdicts_search_rare_word", f"/verdicts?q={rare_word}"
+    yield (
+        "public",
+        "verdicts_search_filtered",
+        (
+            f"/verdicts?q=thong+tin&rating=fake&subject_area=health&province=01"
+            f"&published_from={month_ago}&published_to={today}"
+        ),
+    )
+    yield "public", "verdicts_filtered_no_words", "/verdicts?province=79&rating=untrue"
+    yield "public", "warnings_search", "/warnings?q=kh%C3%B4ng+b%E1%BA%A5m"
+    yield "public", "warnings_search_filtered", "/warnings?q=thong+tin&province=01"
+    yield "public", "about", "/about"
+    yield "public", "privacy", "/privacy"
     yield "public", "report_form", "/report"
     yield "public", "track_lookup", "/track"
     yield "public", "track", f"/track/{code}"
+    yield "public", "track_published", f"/track/{published_code}"
     yield "public", "login", "/login"
     yield "public", "api_verdicts", "/api/v1/verdicts"
     yield "public", "api_report", f"/api/v1/reports/{code}"

@@ -161,3 +161,22 @@ def test_about_and_privacy_pages(client, app):
     app.config["CONTACT_RETENTION_DAYS"] = 180
     assert "sau 180 ngày" in client.get("/privacy").text
     assert 'href="/about"' in client.get("/").text and 'href="/privacy"' in client.get("/").text
+
+
+def test_the_province_filter_reads_reports_from_an_index(app, db):
+    """Which cases were reported from a province comes from ix_reports_province_case, never by
+    reading every report (PostgreSQL read the whole table for /warnings?q=…&province=)."""
+    from sqlalchemy import select, text
+
+    from tingia.models import Report
+
+    query = select(Report.case_id).where(Report.province_code == "01")
+    compiled = query.compile(db.engine, compile_kwargs={"literal_binds": True})
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = " ".join(row[0] for row in db.session.execute(text(f"EXPLAIN {compiled}")))
+    else:
+        plan = " ".join(
+            row[-1] for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))
+        )
+    assert "ix_reports_province_case" in plan

@@ -4,7 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from tingia.centres.scoping import national_centre
 from tingia.database import utcnow
@@ -233,3 +233,38 @@ def test_a_story_reported_many_times_is_shown_a_page_of_reports_at_a_time(
     second = client.get(f"/staff/cases/{big.id}?page=2").text
     shown = re.findall(r'data-testid="case-report" data-report-id="(\d+)"', second)
     assert shown == [str(report.id) for report in reports[50:]]
+
+
+def test_the_case_page_loads_its_reports_together(app, db, make):
+    """The page's queries do not grow with its reports, their images and contact details (each
+    view of which is one audit entry)."""
+    verifier = make.user("verifier", "01")
+    client = app.test_client()
+    make.login(client, verifier)
+
+    def statements_of_a_case_of(count: int) -> int:
+        reports = [
+            make.report(
+                f"Tin đồn số {n} về nước giếng",
+                images=[make.png_bytes(color="navy")],
+                contact_email=f"nguoi{n}@example.vn",
+                contact_consent=True,
+            )
+            for n in range(count)
+        ]
+        case_id = make.case(*reports).id
+        db.session.commit()
+        statements: list[str] = []
+
+        def record(_conn, _cursor, statement, *_args) -> None:
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            page = client.get(f"/staff/cases/{case_id}")
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        assert page.status_code == 200 and f"nguoi{count - 1}@example.vn" in page.text
+        return len([s for s in statements if s.lstrip().upper().startswith("SELECT")])
+
+    assert statements_of_a_case_of(12) == statements_of_a_case_of(2)

@@ -5,7 +5,7 @@ database's full-text index (FTS5 on SQLite, GIN on PostgreSQL) kept in step by t
 import re
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from tingia.cases.filters import CaseFilter, apply_case_filter, search_words
 from tingia.cases.membership import split_report
@@ -135,3 +135,29 @@ def test_the_migrated_schema_has_the_search_index(app, db):
             "reports_search_delete",
             "reports_search_update",
         } <= triggers
+
+
+def test_a_search_finds_its_matches_once_and_pages_them(client, db, make, verifier):
+    for n in range(30):
+        make.case(make.report(f"Thông tin số {n} về giá lúa gạo"))
+    make.case(make.report("Giá vàng hôm nay"))
+    db.session.commit()
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    def page(number: int) -> str:
+        return client.get("/staff/", query_string={"q": "thong tin lua", "page": number}).text
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        first = page(1)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    # The rows and the count come from one statement: the index is asked once, not twice.
+    assert len([s for s in statements if "MATCH" in s or "to_tsquery" in s]) == 1
+    assert re.search(r'data-testid="queue-total">30 ', first) and len(row_ids(first)) == 25
+    second = page(2)
+    assert len(row_ids(second)) == 5 and not row_ids(first) & row_ids(second)
+    assert row_ids(page(9)) == row_ids(second)  # past the end: the last page

@@ -8,12 +8,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from tingia.database import utcnow
 from tingia.extensions import db as _db
-from tingia.models import CaseAction, CaseEvent
+from tingia.jobs import worker
+from tingia.models import CaseAction, CaseEvent, StatisticsSnapshot
 from tingia.publishing import service as publishing
+from tingia.statistics import summary
 from tingia.statistics.periods import parse_period
+from tingia.statistics.public import public_statistics
 from tingia.statistics.quarterly import quarterly_report
 from tingia.takedowns import service as takedowns
 from tingia.triage import service as triage
@@ -322,3 +326,72 @@ def test_public_statistics_page(client, db, make):
         and 'data-testid="public-takedowns-requested">0<' in hcm
     )
     assert client.get("/statistics?province=zz").status_code == 200
+
+
+def test_public_figures_of_the_summary(app, quarter):
+    """Every figure of /statistics from the summary, against the fixture's known counts: the 12
+    local months ending at the snapshot, all centres or one province's."""
+    snapshot = summary.rebuild_summary(at("2026-10-15T00:00:00"))
+    figures = public_statistics(snapshot)
+    assert (figures.first_month, figures.last_month) == ("2025-11", "2026-10")
+    months = {line.month: (line.reports, line.cases, line.verdicts) for line in figures.months}
+    assert len(months) == 12 and figures.reports == 8
+    assert {m: v for m, v in months.items() if v != (0, 0, 0)} == {
+        "2026-06": (1, 1, 0),  # 30 June 23:00 in Vietnam
+        "2026-07": (2, 2, 1),  # 1 July 01:00 in Vietnam; the verdict of 12 July
+        "2026-08": (2, 2, 0),  # the fraud warning is not a verdict
+        "2026-09": (2, 1, 0),  # one case reported twice
+        "2026-10": (1, 1, 0),  # 1 October 00:30 in Vietnam
+    }
+    assert dict(figures.by_category) == {
+        "verifiable": 1,
+        "harmful": 2,
+        "out_of_scope": 0,
+        "fraud": 1,
+    }
+    assert dict(figures.by_rating) == {
+        "fake": 1,
+        "untrue": 0,
+        "misleading": 0,
+        "authentic": 0,
+        "inconclusive": 0,
+    }
+    assert figures.fraud_warnings == 1
+    assert figures.takedowns == {
+        "requested": 4,
+        "removed": 2,
+        "removal_rate": 0.5,
+        "on_time_rate": 0.5,
+    }
+    lines = {line.code: (line.reports, line.cases, line.verdicts) for line in figures.provinces}
+    assert lines["01"] == (7, 6, 2) and lines["79"] == (1, 1, 0) and lines["48"] == (0, 0, 0)
+    hcm = public_statistics(snapshot, "79")
+    assert (hcm.reports, hcm.fraud_warnings, hcm.takedowns["requested"]) == (1, 0, 1)
+    assert [line.code for line in hcm.provinces] == ["79"]
+    # Nine months later June and July 2026 are out of the window.
+    later = public_statistics(summary.rebuild_summary(at("2027-07-15T00:00:00")))
+    assert later.first_month == "2026-08" and later.reports == 5
+
+
+def test_the_page_reads_a_snapshot_the_worker_rebuilds(app, client, db, make, run_worker, redis):
+    make.case(make.report("Một", "01"))
+    db.session.commit()
+    html = client.get("/statistics").text  # no snapshot yet: the page builds one
+    assert 'data-testid="public-reports">1<' in html
+    assert 'data-testid="public-figures-as-of"' in html and "5 phút" in html
+    make.case(make.report("Hai", "01"))
+    db.session.commit()
+    # The snapshot is fresh: the page shows it, as of when it was counted.
+    assert 'data-testid="public-reports">1<' in client.get("/statistics").text
+    assert "statistics" in worker.enqueue_due_periodic_jobs()
+    run_worker()
+    assert 'data-testid="public-reports">2<' in client.get("/statistics").text
+    # No worker for longer than STATISTICS_MAX_AGE_SECONDS: the page counts again itself.
+    make.case(make.report("Ba", "79"))
+    age = timedelta(seconds=app.config["STATISTICS_MAX_AGE_SECONDS"] + 1)
+    for snapshot in db.session.scalars(select(StatisticsSnapshot)):
+        snapshot.computed_at -= age
+    db.session.commit()
+    assert 'data-testid="public-reports">3<' in client.get("/statistics").text
+    kept = db.session.scalars(select(StatisticsSnapshot.id)).all()
+    assert len(kept) == summary.KEPT_SNAPSHOTS + 1

@@ -84,6 +84,10 @@ class DefaultConfig:
     # or published (checked by a periodic job every PRIVACY_PURGE_INTERVAL_SECONDS).
     CONTACT_RETENTION_DAYS = 90
     PRIVACY_PURGE_INTERVAL_SECONDS = 3600
+    # /statistics reads a summary the worker rebuilds every STATISTICS_REFRESH_SECONDS; the page
+    # rebuilds it itself when the newest is older than STATISTICS_MAX_AGE_SECONDS (no worker).
+    STATISTICS_REFRESH_SECONDS = 300
+    STATISTICS_MAX_AGE_SECONDS = 900
     RATELIMIT_CONTACT_ERASURE = "5 per hour;20 per day"
 
     # Matching (see tingia/matching/scoring.py for how the defaults were chosen).

@@ -14,6 +14,7 @@ from flask import current_app
 from redis.exceptions import RedisError
 from rq import get_current_job
 
+from tingia.database import utcnow
 from tingia.extensions import db
 from tingia.intake import service as intake
 from tingia.jobs.outbox import (
@@ -29,6 +30,7 @@ from tingia.matching import service as matching
 from tingia.models import Notification, Report
 from tingia.notifications import service as notifications
 from tingia.privacy import service as privacy
+from tingia.statistics import summary as statistics_summary
 
 log = logging.getLogger(__name__)
 PURGE_BATCH = 500
@@ -202,6 +204,19 @@ def purge_pending_uploads() -> int:
     if purged:
         log.info("purged %d pending uploads", purged)
     return purged
+
+
+def refresh_statistics() -> int:
+    """The periodic rebuild of the public statistics' summary; returns the snapshot's id."""
+    try:
+        snapshot = statistics_summary.rebuild_summary(utcnow())
+        db.session.commit()
+        return snapshot.id
+    except Exception:
+        db.session.rollback()
+        raise
+    finally:
+        db.session.remove()
 
 
 # A new row of these models is work to do: committing it enqueues its job (dispatch.py).

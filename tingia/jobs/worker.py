@@ -73,6 +73,7 @@ PERIODIC_JOBS = (
     PeriodicJob(
         "pending-uploads", tasks.purge_pending_uploads, "PENDING_UPLOAD_PURGE_INTERVAL_SECONDS"
     ),
+    PeriodicJob("statistics", tasks.refresh_statistics, "STATISTICS_REFRESH_SECONDS"),
 )
 
 

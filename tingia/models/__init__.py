@@ -24,6 +24,7 @@ from tingia.models.enums import (
     SourceKind,
     SourceList,
     SourcePlatform,
+    StatisticsMeasure,
     SubjectArea,
     SuggestionStatus,
     TakedownChannel,
@@ -37,6 +38,7 @@ from tingia.models.province import Centre, Province
 from tingia.models.report import Attachment, Report
 from tingia.models.signin import AuthEvent, LoginThrottle, RecoveryCode, StaffSession
 from tingia.models.source import Source, SourceListProposal, SourceUrl
+from tingia.models.statistics import StatisticsCount, StatisticsSnapshot
 from tingia.models.takedown import TakedownRequest
 from tingia.models.user import ApiToken, User
 from tingia.models.verdict import Verdict
@@ -85,6 +87,9 @@ __all__ = [
     "SourceListProposal",
     "SourcePlatform",
     "SourceUrl",
+    "StatisticsCount",
+    "StatisticsMeasure",
+    "StatisticsSnapshot",
     "StaffSession",
     "SubjectArea",
     "SuggestionStatus",

@@ -302,3 +302,12 @@ def member_or_none(enum: type[E], value: object) -> E | None:
         return enum(value)
     except ValueError:
         return None
+
+
+class StatisticsMeasure(StrEnum):
+    """What a row of the public statistics' summary counts (tingia/statistics/summary.py)."""
+
+    REPORTS = "reports"  # reports received, by the report's province
+    CASES = "cases"  # cases first reported (live ones), by category
+    PUBLICATIONS = "publications"  # verdicts and warnings published (and still published)
+    TAKEDOWNS = "takedowns"  # removal requests sent, by status and whether removed on time

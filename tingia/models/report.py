@@ -95,6 +95,8 @@ class Report(db.Model):
         Index("ix_reports_case_platform", "case_id", "platform"),  # the queue's platforms
         # From the reports a search found to their cases without reading the (long) rows.
         Index("ix_reports_id_case", "id", "case_id"),
+        # Public search's province filter: the cases reported from a province, from the index.
+        Index("ix_reports_province_case", "province_code", "case_id"),
     )
 
     @property

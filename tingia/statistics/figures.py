@@ -148,13 +148,17 @@ def takedown_rows(start: datetime, end: datetime) -> list[tuple[int, TakedownSta
 
 def takedown_figures(rows: list[tuple[int, TakedownStatus, bool]]) -> dict:
     """Requested, removed (and still gone), removal rate and on-time rate of removals."""
-    requested = len(rows)
     removed = [on_time for _, status, on_time in rows if status == TakedownStatus.REMOVED]
+    return takedown_totals(len(rows), len(removed), sum(removed))
+
+
+def takedown_totals(requested: int, removed: int, removed_on_time: int) -> dict:
+    """Requested, removed, removal rate and on-time rate of removals, from the counts."""
     return {
         "requested": requested,
-        "removed": len(removed),
-        "removal_rate": round(len(removed) / requested, 4) if requested else None,
-        "on_time_rate": round(sum(removed) / len(removed), 4) if removed else None,
+        "removed": removed,
+        "removal_rate": round(removed / requested, 4) if requested else None,
+        "on_time_rate": round(removed_on_time / removed, 4) if removed else None,
     }
 
 

@@ -4,7 +4,6 @@ reads a report's text or its reporter's details."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -13,20 +12,19 @@ from sqlalchemy import func, select
 
 from tingia.extensions import db
 from tingia.models import (
-    Case,
     Category,
     Centre,
     Province,
     PublicationKind,
-    PublicationStatus,
     Rating,
-    Report,
-    Verdict,
+    StatisticsCount,
+    StatisticsMeasure,
+    StatisticsSnapshot,
+    TakedownStatus,
 )
 from tingia.statistics import figures
 from tingia.statistics.periods import last_months
-
-MONTHS = 12
+from tingia.statistics.summary import MONTHS
 
 
 @dataclass(frozen=True)
@@ -63,94 +61,107 @@ class PublicStatistics:
     fraud_warnings: int
     provinces: list[ProvinceLine]
     takedowns: dict
+    computed_at: datetime
 
 
-def _monthly(column, start: datetime, end: datetime, *conditions) -> Counter:
-    bucket = figures.local_bucket(column, "month")
-    rows = db.session.execute(
-        select(bucket, func.count())
-        .where(column >= start, column < end, *conditions)
-        .group_by(bucket)
-    )
-    return Counter({month: int(count) for month, count in rows})
-
-
-def public_statistics(now: datetime, province: str | None = None) -> PublicStatistics:
-    """The last 12 months (this one included), for every centre or one province's."""
+def public_statistics(
+    snapshot: StatisticsSnapshot, province: str | None = None
+) -> PublicStatistics:
+    """The 12 months ending at the snapshot (its month included), for every centre or one
+    province's, read from the summary (tingia/statistics/summary.py)."""
     zone = ZoneInfo(figures.timezone_name())
-    months = last_months(now.astimezone(zone).date(), MONTHS)
-    start = datetime.strptime(months[0] + "-01", "%Y-%m-%d").replace(tzinfo=zone)
-    centre_ids = None
+    months = last_months(snapshot.computed_at.astimezone(zone).date(), MONTHS)
+    in_window = [StatisticsCount.snapshot_id == snapshot.id, StatisticsCount.month >= months[0]]
+    scope = list(in_window)
     if province:
-        centre_ids = set(
-            db.session.scalars(select(Centre.id).where(Centre.province_code == province))
+        centre_ids = select(Centre.id).where(Centre.province_code == province)
+        scope.append(StatisticsCount.centre_id.in_(centre_ids))
+    counts = {
+        tuple(key): int(total)
+        for *key, total in db.session.execute(
+            select(*BREAKDOWN, func.sum(StatisticsCount.count)).where(*scope).group_by(*BREAKDOWN)
         )
-    report_scope = [] if centre_ids is None else [Report.centre_id.in_(centre_ids)]
-    case_scope = [] if centre_ids is None else [Case.centre_id.in_(centre_ids)]
-    live = [Case.merged_into_id.is_(None), Case.report_count > 0]
-    published = [Verdict.status == PublicationStatus.PUBLISHED]
-    reports = _monthly(Report.created_at, start, now, *report_scope)
-    cases = _monthly(Case.first_seen, start, now, *case_scope, *live)
-    verdict_months = _monthly(
-        Verdict.published_at,
-        start,
-        now,
-        *published,
-        Verdict.kind == PublicationKind.VERDICT,
-        Verdict.case_id.in_(select(Case.id).where(*case_scope)),
-    )
-    categories = figures.merged(figures.cases_by_category(start, now), centre_ids)
-    publications = figures.merged(figures.publications(start, now), centre_ids)
-    takedowns = [
-        row
-        for row in figures.takedown_rows(start, now)
-        if centre_ids is None or row[0] in centre_ids
-    ]
+    }
     return PublicStatistics(
         first_month=months[0],
         last_month=months[-1],
-        reports=sum(reports.values()),
-        months=[MonthLine(m, reports[m], cases[m], verdict_months[m]) for m in months],
-        by_category=[(category, categories[category]) for category in Category],
-        by_rating=[(rating, publications[rating]) for rating in Rating],
-        fraud_warnings=publications[PublicationKind.WARNING],
-        provinces=_provinces(start, now, province),
-        takedowns=figures.takedown_figures(takedowns),
+        reports=_total(counts, StatisticsMeasure.REPORTS),
+        months=[_month_line(counts, month) for month in months],
+        by_category=[
+            (category, _total(counts, StatisticsMeasure.CASES, category=category))
+            for category in Category
+        ],
+        by_rating=[
+            (rating, _total(counts, StatisticsMeasure.PUBLICATIONS, kind=VERDICT, rating=rating))
+            for rating in Rating
+        ],
+        fraud_warnings=_total(counts, StatisticsMeasure.PUBLICATIONS, kind=WARNING),
+        provinces=_provinces(in_window, province),
+        takedowns=figures.takedown_totals(
+            _total(counts, StatisticsMeasure.TAKEDOWNS),
+            _total(counts, StatisticsMeasure.TAKEDOWNS, takedown_status=REMOVED),
+            _total(
+                counts, StatisticsMeasure.TAKEDOWNS, takedown_status=REMOVED, removed_on_time=True
+            ),
+        ),
+        computed_at=snapshot.computed_at,
     )
 
 
-def _provinces(start: datetime, end: datetime, only: str | None) -> list[ProvinceLine]:
-    reports = dict(
-        db.session.execute(
-            select(Report.province_code, func.count())
-            .where(Report.created_at >= start, Report.created_at < end)
-            .group_by(Report.province_code)
-        ).all()
+# What the page's figures break the counts down by (the province table aside).
+BREAKDOWN = (
+    StatisticsCount.measure,
+    StatisticsCount.month,
+    StatisticsCount.category,
+    StatisticsCount.kind,
+    StatisticsCount.rating,
+    StatisticsCount.takedown_status,
+    StatisticsCount.removed_on_time,
+)
+_FIELDS = ("measure", "month", "category", "kind", "rating", "takedown_status", "removed_on_time")
+VERDICT, WARNING = PublicationKind.VERDICT, PublicationKind.WARNING
+REMOVED = TakedownStatus.REMOVED
+
+
+def _total(counts: dict[tuple, int], measure: StatisticsMeasure, **wanted: object) -> int:
+    """The sum of the counts of a measure whose fields have the wanted values."""
+    positions = [(_FIELDS.index(name), value) for name, value in wanted.items()]
+    return sum(
+        count
+        for key, count in counts.items()
+        if key[0] == measure and all(key[i] == value for i, value in positions)
     )
-    case_rows = select(Centre.province_code, func.count()).join(Case, Case.centre_id == Centre.id)
-    cases = dict(
-        db.session.execute(
-            case_rows.where(
-                Case.first_seen >= start,
-                Case.first_seen < end,
-                Case.merged_into_id.is_(None),
-                Case.report_count > 0,
-            ).group_by(Centre.province_code)
-        ).all()
+
+
+def _month_line(counts: dict[tuple, int], month: str) -> MonthLine:
+    return MonthLine(
+        month,
+        _total(counts, StatisticsMeasure.REPORTS, month=month),
+        _total(counts, StatisticsMeasure.CASES, month=month),
+        _total(counts, StatisticsMeasure.PUBLICATIONS, month=month, kind=VERDICT),
     )
-    verdicts = dict(
-        db.session.execute(
-            select(Centre.province_code, func.count())
-            .join(Case, Case.centre_id == Centre.id)
-            .join(Verdict, Verdict.case_id == Case.id)
-            .where(
-                Verdict.status == PublicationStatus.PUBLISHED,
-                Verdict.published_at >= start,
-                Verdict.published_at < end,
+
+
+def _provinces(in_window: list, only: str | None) -> list[ProvinceLine]:
+    """Every province (or the one asked for): reports from it, cases and publications of its
+    centre, over all centres' counts."""
+    measures = (
+        StatisticsMeasure.REPORTS,
+        StatisticsMeasure.CASES,
+        StatisticsMeasure.PUBLICATIONS,
+    )
+    totals = {
+        (measure, code): int(total)
+        for measure, code, total in db.session.execute(
+            select(
+                StatisticsCount.measure,
+                StatisticsCount.province_code,
+                func.sum(StatisticsCount.count),
             )
-            .group_by(Centre.province_code)
-        ).all()
-    )
+            .where(*in_window, StatisticsCount.measure.in_(measures))
+            .group_by(StatisticsCount.measure, StatisticsCount.province_code)
+        )
+    }
     query = select(Province.code, Province.name).order_by(Province.name)
     if only:
         query = query.where(Province.code == only)
@@ -158,9 +169,9 @@ def _provinces(start: datetime, end: datetime, only: str | None) -> list[Provinc
         ProvinceLine(
             code,
             name,
-            int(reports.get(code, 0)),
-            int(cases.get(code, 0)),
-            int(verdicts.get(code, 0)),
+            totals.get((StatisticsMeasure.REPORTS, code), 0),
+            totals.get((StatisticsMeasure.CASES, code), 0),
+            totals.get((StatisticsMeasure.PUBLICATIONS, code), 0),
         )
         for code, name in db.session.execute(query)
     ]

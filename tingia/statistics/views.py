@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -12,6 +12,7 @@ from tingia.i18n import CATEGORY_LABELS, RATING_LABELS
 from tingia.models import Province
 from tingia.statistics.charts import bar_chart, column_chart
 from tingia.statistics.public import public_statistics
+from tingia.statistics.summary import current_snapshot
 
 bp = Blueprint("statistics", __name__)
 
@@ -21,7 +22,9 @@ def statistics():
     """Reports received and cases decided, per month and per province, with removal figures."""
     code = request.args.get("province") or None
     province = db.session.get(Province, code) if code else None
-    figures = public_statistics(utcnow(), province.code if province else None)
+    snapshot = current_snapshot(utcnow())
+    db.session.commit()  # a snapshot rebuilt here serves the next requests too
+    figures = public_statistics(snapshot, province.code if province else None)
     charts = {
         "months": column_chart(
             [(line.month[2:], line.reports) for line in figures.months],
@@ -51,4 +54,5 @@ def statistics():
         charts=charts,
         province=province,
         province_choices=provinces.all(),
+        refresh_minutes=max(1, current_app.config["STATISTICS_REFRESH_SECONDS"] // 60),
     )

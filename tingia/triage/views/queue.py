@@ -44,8 +44,10 @@ def queue():
     form = QueueFilterForm(formdata=request.args)
     if current_user.is_national:
         form.province.choices = form.province.choices[:1] + province_choices()
-    query = queue_query(current_user, form.filters(), form.order())
-    page = paginate_page(query, form.page_size())
+    wanted = form.filters()
+    query = queue_query(current_user, wanted, form.order())
+    # A search finds all its matches to sort them: its count comes with the page's rows.
+    page = paginate_page(query, form.page_size(), counted=bool(wanted.q))
     bulk = BulkForm()
     bulk.assignee.choices = bulk_assignee_choices(page.items)
     return render_template(
