@@ -2,7 +2,7 @@
 by province and case (public search's province filter)
 
 Revision ID: d4f6a8c0e2b1
-Revises: 8b2d4e6f1a37
+Revises: c3e9a51f7d24
 Create Date: 2026-12-02 12:00:00
 
 Nothing to backfill: the first visit of /statistics (or the worker's periodic job) builds the
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "d4f6a8c0e2b1"
-down_revision = "8b2d4e6f1a37"
+down_revision = "c3e9a51f7d24"
 branch_labels = None
 depends_on = None
 
