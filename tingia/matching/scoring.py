@@ -56,7 +56,6 @@ HASH_ONLY_CAP = 65.0
 # Photos are candidates (and verified with ORB) when some crop hypotheses of theirs are this
 # close (region_hashes, 64-bit pHash); unrelated dev-set photos were never closer than 14.
 PHOTO_CANDIDATE_BITS = 10
-PHOTO_VERIFY_BITS = 14  # beyond (and global hashes far apart too): no ORB match tried
 
 
 @dataclass(frozen=True)
@@ -168,10 +167,7 @@ def verify_photos(a: bytes, b: bytes) -> PhotoMatch:
 
 def _hash_similarity(a: ImageFingerprint, b: ImageFingerprint) -> float:
     """Score from perceptual-hash distances alone (the worse of pHash and dHash decides)."""
-    worst = max(hamming(a.phash, b.phash), hamming(a.dhash, b.dhash))
-    score = 0.0
-    if worst <= PHOTO_MAX_DISTANCE:
-        score = 100.0 - PHOTO_POINTS_PER_BIT * max(0, worst - PHOTO_SAME_DISTANCE)
+    score = _distance_score(max(hamming(a.phash, b.phash), hamming(a.dhash, b.dhash)))
     if a.pdq and b.pdq and pdq_distance(a.pdq, b.pdq) <= PDQ_MATCH_DISTANCE:
         score = max(score, 90.0)
     return score
@@ -182,22 +178,28 @@ def region_distance(a: ImageFingerprint, b: ImageFingerprint) -> int:
     return min((hamming(x, y) for x in a.region_hashes for y in b.region_hashes), default=64)
 
 
+def _distance_score(bits: int) -> float:
+    """Score of a 64-bit hash distance on the photo scale (100 down to 50 at 18 bits, then 0)."""
+    if bits > PHOTO_MAX_DISTANCE:
+        return 0.0
+    return 100.0 - PHOTO_POINTS_PER_BIT * max(0, bits - PHOTO_SAME_DISTANCE)
+
+
 def photo_similarity(a: ImageFingerprint, b: ImageFingerprint) -> float:
     """Score 0..100 of two photos: local features verified geometrically, else hashes.
 
-    With features on both sides, and hashes close enough to be worth it (global or some crop
-    hypotheses within PHOTO_VERIFY_BITS), the verification decides: a similarity transform
-    carrying VERIFIED_INLIERS matches, with one photo inside the other, is the same photo
-    (100; from MIN_INLIERS up the score rises from 50); two photos that overlap but each show
-    what the other does not are two shots of one scene: 0, whatever their hashes say. When
-    the features are inconclusive (fewer than MIN_INLIERS: a smooth photo, a heavy overlay)
-    or missing, the global hashes decide as they always did.
+    With features on both sides the verification decides: two photos that overlap but each
+    show what the other does not (MIN_INLIERS matches or more, neither frame inside the other)
+    are two shots of one scene: 0, whatever their hashes say. One photo inside the other is
+    the same photo: 100 from VERIFIED_INLIERS matches (from MIN_INLIERS up the score rises
+    from 50), or what the hashes say if more (the global ones, or the closest pair of crop
+    hypotheses: a weakly textured photo under a caption has few matches, but its geometry
+    agrees). When the features are inconclusive (fewer than MIN_INLIERS: a smooth photo, a
+    heavy overlay) or missing, the global hashes decide as they always did.
     """
     hashed = _hash_similarity(a, b)
     if a.features is None or b.features is None:
         return hashed
-    if hashed == 0.0 and region_distance(a, b) > PHOTO_VERIFY_BITS:
-        return 0.0
     match = verify_photos(a.features, b.features)
     if match.inliers < MIN_INLIERS:
         return hashed
@@ -206,7 +208,8 @@ def photo_similarity(a: ImageFingerprint, b: ImageFingerprint) -> float:
     if match.inliers >= VERIFIED_INLIERS:
         return 100.0
     span = VERIFIED_INLIERS - MIN_INLIERS
-    return 50.0 + 50.0 * (match.inliers - MIN_INLIERS) / span
+    verified = 50.0 + 50.0 * (match.inliers - MIN_INLIERS) / span
+    return max(verified, hashed, _distance_score(region_distance(a, b)))
 
 
 def _usable(img: ImageFingerprint) -> bool:

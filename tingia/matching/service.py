@@ -166,7 +166,8 @@ def _stored_signals(
     with_claims: bool = False,
     stored_claims: str | None = None,
 ) -> ReportSignals:
-    """A grouped report's signals, reusing the normalised texts stored when it was grouped.
+    """A grouped report's signals, reusing the normalised texts and claim terms stored when it
+    was grouped (claims only when the new report has some: nothing else compares them).
 
     Normalising every candidate's texts again would cost more than scoring it.
     """
@@ -179,7 +180,13 @@ def _stored_signals(
         url=canonical_url(url),
         images=tuple(images),
         ocr_text=normalised_ocr_text,
+        claims=stored_claim_terms(stored_claims) if with_claims else frozenset(),
     )
+
+
+def stored_claim_terms(stored: str | None) -> frozenset[str]:
+    """The claim terms of Report.claim_terms ("|"-joined, "" for none)."""
+    return frozenset(term for term in (stored or "").split("|") if term)
 
 
 def _touch_grouping_lock() -> bool:
