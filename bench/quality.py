@@ -119,8 +119,9 @@ def run_pipeline(rows: list[dict], devset: Path, args: argparse.Namespace) -> di
             db.create_all()
             seed_provinces_and_centres()
             db.session.commit()
-            provinces = [code for code, _ in read_provinces()]
-            rng = random.Random(args.seed)
+            # One province, so one centre: a report is only grouped within the centre it is
+            # routed to (other centres' cases are linked), and the dev set measures grouping.
+            province = next(code for code, _ in read_provinces())
             max_bytes = app.config["MAX_IMAGE_BYTES"]
             report_ids: dict[str, int] = {}
             load_before = os.getloadavg()[0]
@@ -137,7 +138,7 @@ def run_pipeline(rows: list[dict], devset: Path, args: argparse.Namespace) -> di
                     content=row["content"],
                     url=row["url"],
                     platform="facebook",
-                    province_code=rng.choice(provinces),
+                    province_code=province,
                 )
                 report = accept_report(fields, images)
                 db.session.commit()
