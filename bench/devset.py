@@ -455,8 +455,38 @@ def build(articles: list[dict], seed: int, n_decoys: int = 40, photo_sources: st
         )
     for decoy in decoys:
         decoy.split = split_of(decoy.cluster, seed)
+    decoys += harder_decoys(by_id, reserved, photo_of, seed)
     reports += decoys
     return order_reports(reports, rng)
+
+
+# Screenshot styles the first same-page decoys do not cover.
+MORE_SAME_PAGE_KINDS = ("screenshot_tiktok", "screenshot_messenger", "screenshot_360")
+
+
+def harder_decoys(by_id: dict, reserved: set, photo_of: dict, seed: int) -> list[Report]:
+    """Near misses added for issue 11, drawn from a random generator of their own (so every
+    earlier report keeps its bytes): a close second shot of each story photo (a step aside,
+    4-8 %: the "few centimetres apart" pair), in the story's split; the same pages' other
+    posts in the remaining apps' layouts."""
+    rng = random.Random(seed * 7919 + 11)
+    decoys: list[Report] = []
+    for article_id, base in photo_of.items():
+        shot = photos.second_shot(base, rng, shift=(0.04, 0.08))
+        data = photos.encode_jpeg(photos.add_noise(shot, 1.5, rng), rng.randint(40, 88))
+        decoy = Report(f"decoy-close-{article_id}", "decoy_close_shot", images=[("p.jpg", data)])
+        decoy.split = split_of(article_id, seed)
+        decoys.append(decoy)
+    fonts = screens.available_fonts(screens.TUNING_FONTS + screens.HOLDOUT_FONTS)
+    for n, article_id in enumerate(sorted(reserved)):
+        for kind in MORE_SAME_PAGE_KINDS:
+            shot = screenshot_report(
+                f"decoy-page-{n}", kind, post_text(by_id[article_id]), rng, fonts, seed=9500 + n
+            )
+            shot.variation = "decoy_same_page"
+            shot.split = split_of(shot.cluster, seed)
+            decoys.append(shot)
+    return decoys
 
 
 def order_reports(reports: list[Report], rng: random.Random) -> list[Report]:

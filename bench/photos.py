@@ -261,21 +261,25 @@ def border(img: Image.Image, rng: random.Random) -> Image.Image:
     return out
 
 
-def second_shot(base: BasePhoto, rng: random.Random) -> Image.Image:
-    """Another photograph of the same scene: shifted 10-20 %, turned, rescaled, re-exposed."""
-    if base.second_shot is not None:
+def second_shot(
+    base: BasePhoto, rng: random.Random, shift: tuple[float, float] = (0.1, 0.2)
+) -> Image.Image:
+    """Another photograph of the same scene: shifted by `shift` (10-20 %), turned, rescaled,
+    re-exposed. A close shot (a step aside: 4-8 %) shows little the first one does not."""
+    low, high = shift
+    if base.second_shot is not None and shift == (0.1, 0.2):
         shot = base.second_shot
     else:
         x0, y0, x1, y1 = base.box
         pw, ph = base.parent.size
         for _ in range(20):
-            dx = rng.choice([-1, 1]) * rng.uniform(0.1, 0.2)
-            dy = rng.choice([-1, 1, 0]) * rng.uniform(0.05, 0.15)
+            dx = rng.choice([-1, 1]) * rng.uniform(low, high)
+            dy = rng.choice([-1, 1, 0]) * rng.uniform(low / 2, high * 0.75)
             box = _window(base.box, dx, dy)
             if box[0] >= 0 and box[1] >= 0 and box[2] <= pw and box[3] <= ph:
                 break
         else:  # a region filling its photograph: the window can only move inside it
-            box = _window(base.box, rng.choice([-1, 1]) * 0.1, 0.0)
+            box = _window(base.box, rng.choice([-1, 1]) * low, 0.0)
         margin = round(0.05 * (x1 - x0))
         outer = (
             max(0, box[0] - margin),

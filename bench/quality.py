@@ -1,6 +1,7 @@
 """Measure grouping quality through the real pipeline: intake, worker processing, index, cases.
 
 Usage: python -m bench.quality --devset build/devset [--database-url URL] [--order devset]
+                                [--split all|dev|holdout]
 
 Every dev-set report (built by `python -m bench.devset` if the folder has none) is accepted by
 tingia.intake.service.accept_report with its images, then grouped by
@@ -8,7 +9,9 @@ tingia.matching.service.process_report, one after the other in arrival order, in
 (a temporary SQLite file, or --database-url: a scratch database whose tables are dropped).
 Predicted clusters are the cases; a report left as a suggestion counts as not merged.
 Prints B-cubed precision, recall and F1 overall and per variation kind, unrelated screenshots
-merged, and what became of the suggestions.
+merged, and what became of the suggestions (right: the suggested case holds the report's
+story; wrong: it does not), per kind. --split dev runs only the stories tuned on (a story's
+reports are all in one split, so nothing of the other split is missing from its groups).
 
 --exhaustive scores every earlier report instead of the index's candidates: the difference
 with a normal run is the recall the index loses.
@@ -120,11 +123,13 @@ def run_pipeline(rows: list[dict], devset: Path, args: argparse.Namespace) -> di
             db.create_all()
             seed_provinces_and_centres()
             db.session.commit()
-            provinces = [code for code, _ in read_provinces()]
-            rng = random.Random(args.seed)
+            # One province, so one centre: a report is only grouped within the centre it is
+            # routed to (other centres' cases are linked), and the dev set measures grouping.
+            province = next(code for code, _ in read_provinces())
             max_bytes = app.config["MAX_IMAGE_BYTES"]
             report_ids: dict[str, int] = {}
-            began = time.perf_counter()
+            load_before = os.getloadavg()[0]
+            began, cpu_began = time.perf_counter(), time.process_time()
             for n, row in enumerate(rows, 1):
                 images = [
                     read_image_upload(
@@ -137,7 +142,7 @@ def run_pipeline(rows: list[dict], devset: Path, args: argparse.Namespace) -> di
                     content=row["content"],
                     url=row["url"],
                     platform="facebook",
-                    province_code=rng.choice(provinces),
+                    province_code=province,
                 )
                 report = accept_report(fields, images)
                 db.session.commit()
@@ -153,6 +158,7 @@ def run_pipeline(rows: list[dict], devset: Path, args: argparse.Namespace) -> di
                         file=sys.stderr,
                     )
             seconds = time.perf_counter() - began
+            cpu_seconds = time.process_time() - cpu_began
             case_of = dict(db.session.execute(select(Report.id, Report.case_id)).all())
             # A suggested case may have been merged into another since: follow it there.
             merged_into = dict(
@@ -179,6 +185,8 @@ def run_pipeline(rows: list[dict], devset: Path, args: argparse.Namespace) -> di
         "pred": {row_id: case_of[report_id] for row_id, report_id in report_ids.items()},
         "suggestions": [(by_report[r], case, score) for r, case, score in suggestions],
         "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
+        "load": (load_before, os.getloadavg()[0]),
         "thresholds": (auto, suggest),
     }
 
@@ -195,7 +203,9 @@ def print_report(rows: list[dict], result: dict, args: argparse.Namespace) -> No
         f"(accept_report -> process_report{', no index' if args.exhaustive else ''}), "
         f"order={args.order}, seed={args.seed}; "
         f"thresholds auto {auto:g} / suggest {suggest:g}; "
-        f"{1000 * result['seconds'] / len(rows):.0f} ms per report\n"
+        f"{1000 * result['seconds'] / len(rows):.0f} ms per report "
+        f"({1000 * result['cpu_seconds'] / len(rows):.0f} ms CPU), 1-minute load "
+        f"{result['load'][0]:.1f} -> {result['load'][1]:.1f}\n"
     )
     print(f"{'variation':<24} {'n':>5}  precision  recall      F1")
     p, r, f = bcubed(pred, gold)
@@ -225,6 +235,13 @@ def print_report(rows: list[dict], result: dict, args: argparse.Namespace) -> No
         f"suggestions (not merged above): {len(result['suggestions'])}, of which same story "
         f"{len(same)}, different story {len(result['suggestions']) - len(same)}"
     )
+    by_kind: dict[str, Counter] = defaultdict(Counter)
+    for item, case, _score in result["suggestions"]:
+        right = gold[item] in members[case]
+        by_kind[variation[item]]["right" if right else "wrong"] += 1
+    for kind in sorted(by_kind):
+        counts_kind = by_kind[kind]
+        print(f"  {kind:<24} right {counts_kind['right']:>4}  wrong {counts_kind['wrong']:>4}")
     if same:
         confirmed = dict(pred)
         for item, case in same:  # a verifier confirms the right ones and rejects the rest
@@ -243,8 +260,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--jobs", default=os.cpu_count() or 1, type=int)
     parser.add_argument("--fingerprint-in-worker", action="store_true")
     parser.add_argument("--exhaustive", action="store_true", help="no index: score every report")
+    parser.add_argument(
+        "--split",
+        choices=("all", "dev", "holdout"),
+        default="all",
+        help="only the reports of one split (dev: tuning; holdout: the final check)",
+    )
     args = parser.parse_args(argv)
-    rows = arrival_order(load_rows(args.devset), args.order, args.seed)
+    rows = [
+        row
+        for row in load_rows(args.devset)
+        if args.split == "all" or row.get("split", "dev") == args.split
+    ]
+    rows = arrival_order(rows, args.order, args.seed)
     print_report(rows, run_pipeline(rows, args.devset, args), args)
 
 

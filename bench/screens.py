@@ -297,7 +297,8 @@ def _tiktok(p: _Painter, text, photo, height, seed):
         p.draw.ellipse((p.px(x), p.px(cy), p.px(x + 34), p.px(cy + 34)), fill=(230, 230, 230))
         p.text(x, cy + 38, label, 11, True)
     y = height * 0.56
-    post_top = y - 8
+    # Cropped to the post, a screenshot of a post with a photo keeps the photo above its text.
+    post_top = 50 if photo is not None else y - 8
     handle = "@" + "".join(ch for ch in p.style.page.lower() if ch.isalnum())
     p.text(12, y, handle, 16, True)
     y += 28

@@ -30,6 +30,7 @@ opens a case of its own.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import pickle
@@ -46,6 +47,7 @@ from tingia.matching.images import (
     OCR_VERSION,
     ImageFingerprint,
     decode_image,
+    drop_chrome_lines,
     fingerprint_image,
     hamming,
     ocr_image,
@@ -88,22 +90,32 @@ def _ocr_file(path: str) -> str:
 def fingerprints(devset: Path, rows: list[dict], jobs: int) -> dict[str, ImageFingerprint]:
     """Fingerprint of every image, by relative path.
 
-    Cached in <devset>/cache: fingerprints per FINGERPRINT_VERSION, OCR text of screenshots
-    per OCR_VERSION apart (OCR is what takes time, and changes less often).
+    Cached in <devset>/cache by the SHA-256 of the file's bytes (a rebuilt dev set whose images
+    did not change, or moved, reuses them): fingerprints per FINGERPRINT_VERSION, OCR text of
+    screenshots per OCR_VERSION apart (OCR is what takes time, and changes less often).
     """
     wanted = sorted({p for row in rows for p in row["images"]})
-    prints = _cached(
-        devset / "cache" / f"fingerprints-v{FINGERPRINT_VERSION}.pickle",
-        wanted,
-        lambda missing: _pool_map(_fingerprint_file, [str(devset / p) for p in missing], jobs),
+    digest = {p: hashlib.sha256((devset / p).read_bytes()).hexdigest() for p in wanted}
+    path_of = {digest[p]: p for p in wanted}
+    by_digest = _cached(
+        devset / "cache" / f"fingerprints-v{FINGERPRINT_VERSION}-sha.pickle",
+        sorted(path_of),
+        lambda missing: _pool_map(
+            _fingerprint_file, [str(devset / path_of[d]) for d in missing], jobs
+        ),
     )
-    shots = [p for p in wanted if prints[p].text_heavy]
+    shots = sorted({d for d in path_of if by_digest[d].text_heavy})
     texts = _cached(
-        devset / "cache" / f"ocr-v{OCR_VERSION}.pickle",
+        devset / "cache" / f"ocr-v{OCR_VERSION}-sha.pickle",
         shots,
-        lambda missing: _pool_map(_ocr_file, [str(devset / p) for p in missing], jobs),
+        lambda missing: _pool_map(_ocr_file, [str(devset / path_of[d]) for d in missing], jobs),
     )
-    return {p: replace(prints[p], ocr_text=texts.get(p, "")) for p in wanted}
+    # Line filters after Tesseract are applied to cached text too (they are idempotent), so
+    # changing them needs no new OCR_VERSION.
+    return {
+        p: replace(by_digest[digest[p]], ocr_text=drop_chrome_lines(texts.get(digest[p], "")))
+        for p in wanted
+    }
 
 
 def _pool_map(function, paths: list[str], jobs: int) -> list:

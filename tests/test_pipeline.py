@@ -215,3 +215,35 @@ def test_a_report_matching_two_cases_bridges_them_into_one(client, db, run_worke
     merged = db.session.get(Case, ({first, second} - {case.id}).pop())
     assert merged.status == "closed" and merged.merged_into_id == case.id
     assert merged.report_count == 0
+
+
+ARTICLE = (
+    "Ông Nguyễn Văn An, Chủ tịch UBND xã Ia Băng, huyện Đak Đoa, tỉnh Gia Lai bị bắn trọng "
+    "thương tối 13/10. Công an tỉnh Gia Lai cho biết nghi phạm đã dùng súng tự chế, khoảng "
+    "20.000 người dân trong xã được thông báo. Bệnh viện Đa khoa tỉnh Gia Lai đang điều trị "
+    "cho nạn nhân, vụ việc đang được điều tra làm rõ."
+)
+REWRITE = (
+    "Theo thông tin từ mạng xã hội, tối 13/10 một cán bộ ở Đak Đoa là Nguyễn Văn An đã bị "
+    "kẻ gian nổ súng. Lực lượng chức năng ở Gia Lai xác định hung thủ sử dụng vũ khí tự chế; "
+    "chính quyền đã báo tin cho chừng 20.000 cư dân. Nạn nhân đang nằm viện, Bệnh viện Đa "
+    "khoa tỉnh Gia Lai cho hay sức khỏe đã ổn định."
+)
+
+
+def test_another_outlets_rewrite_is_suggested_never_joined(client, db, run_worker):
+    from tingia.models import CaseSuggestion
+
+    article = submit(client, content=ARTICLE)
+    run_worker()
+    rewrite = submit(client, content=REWRITE)
+    run_worker()
+    first, second = by_code(db, article), by_code(db, rewrite)
+    assert first.case_id != second.case_id
+    suggestion = db.session.scalar(select(CaseSuggestion))
+    assert suggestion is not None
+    assert (suggestion.case_id, suggestion.report_id, suggestion.basis) == (
+        first.case_id,
+        second.id,
+        "claim",
+    )

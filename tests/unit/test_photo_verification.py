@@ -8,6 +8,7 @@ import random
 
 import numpy as np
 import pytest
+from PIL import Image, ImageEnhance
 
 from bench import photos, screens
 from tingia.matching import index
@@ -211,3 +212,81 @@ def test_new_photo_hashes_are_merged_into_the_chunk_index():
         assert np.array_equal(chunk_of_rows.astype(np.uint16), cache.chunk_values[chunk])
     value = int(stored[-5]) ^ 0b1011  # a near copy of a merged row
     assert cache.near([value], 10, 5)[0] == rows[-5][1]
+
+
+def test_a_coloured_frame_is_trimmed_like_a_white_one(coffee):
+    from tingia.matching.images import _trim_border
+
+    for colour in ((255, 255, 255), (200, 0, 0), (20, 90, 200)):
+        framed = Image.new("RGB", (coffee.width + 40, coffee.height + 90), colour)
+        framed.paste(coffee, (20, 20))
+        assert _trim_border(framed).size == coffee.size, colour
+
+
+def test_a_flat_coloured_edge_of_a_photo_is_not_trimmed():
+    from tingia.matching.images import _trim_border
+
+    sky = np.zeros((200, 300, 3), np.uint8)
+    sky[:] = (90, 150, 230)
+    sky[:, :, 2] = np.linspace(200, 250, 300).astype(np.uint8)  # a gradient: not one colour
+    sky[100:] = np.random.default_rng(1).integers(0, 255, (100, 300, 3))
+    photo = Image.fromarray(sky)
+    assert _trim_border(photo).size == photo.size
+
+
+@pytest.mark.parametrize("app", ["facebook", "zalo", "tiktok"])
+def test_a_dark_photo_on_a_dark_page_is_found(app, coffee):
+    night = ImageEnhance.Brightness(coffee).enhance(0.3)  # a photo taken at night
+    style = screens.ScreenStyle(app=app, width=540, css_width=360, dark=True)
+    shot, _ = screens.render_post("Ảnh đang lan truyền", style, photo=night, seed=3)
+    box = embedded_photo(shot)
+    assert box is not None and box[2] - box[0] >= 0.9 * shot.width
+    found = fingerprint_image(photos.encode_png(shot), ocr=False)
+    assert photo_similarity(found, fp(night)) >= 70
+
+
+@pytest.mark.parametrize("app", screens.APPS)
+def test_app_bars_and_video_frames_are_not_photos(app):
+    style = screens.ScreenStyle(app=app, width=720, css_width=360, dark=app == "zalo")
+    shot, _ = screens.render_post("Bộ Y tế khuyến cáo người dân cẩn trọng. " * 15, style, seed=2)
+    assert embedded_photo(shot) is None
+
+
+def test_a_close_second_shot_is_a_different_photo():
+    for name in ("coffee", "astronaut", "chelsea"):
+        base = BASES[name]
+        shot = photos.second_shot(base, random.Random(4), shift=(0.04, 0.08))
+        assert photo_similarity(fp(base.story_photo()), fp(shot, quality=40)) < 45, name
+
+
+def test_chrome_lines_read_in_the_post_font_are_dropped():
+    from tingia.matching.images import drop_chrome_lines
+
+    read = "\n".join(
+        [
+            "Da follow Dành cho bạn",  # TikTok's tabs, accents lost
+            "72,5K",
+            "@tinnong24h 971",
+            "Thanh Hoá chi gần 700 triệu cho ba cán",
+            "J âm thanh gốc - tinnong24h",
+            "11:56 5G 85%",
+            "Thích Bình luận Chia sẻ",
+            "2016.",  # a body line of a number stays
+            "ở",
+        ]
+    )
+    assert drop_chrome_lines(read).split("\n") == [
+        "Thanh Hoá chi gần 700 triệu cho ba cán",
+        "2016.",
+        "ở",
+    ]
+    assert drop_chrome_lines(drop_chrome_lines(read)) == drop_chrome_lines(read)
+
+
+def test_stored_claim_terms_round_trip():
+    from tingia.matching.service import stored_claim_terms
+
+    terms = claim_terms(ARTICLE)
+    assert stored_claim_terms("|".join(sorted(terms))) == terms
+    assert stored_claim_terms("") == frozenset()
+    assert stored_claim_terms(None) == frozenset()

@@ -6,6 +6,7 @@ import hashlib
 import io
 import logging
 import os
+import re
 import struct
 import warnings
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ import cv2
 import imagehash
 import numpy as np
 from PIL import Image, ImageOps
+
+from tingia.text import fold_diacritics
 
 try:  # PDQ is optional: without it, photos are compared with pHash and dHash only.
     import pdqhash
@@ -27,7 +30,7 @@ except ImportError:  # pragma: no cover - depends on the environment
 log = logging.getLogger(__name__)
 
 # Bump when a change here changes fingerprints, so stored ones (and bench caches) are redone.
-FINGERPRINT_VERSION = 4
+FINGERPRINT_VERSION = 5
 # Bump when a change changes the text OCR reads (bench caches OCR text apart: it is slow).
 OCR_VERSION = 2
 
@@ -139,15 +142,20 @@ def _decode(data: bytes) -> Image.Image:
     return img.convert("RGB")
 
 
+# Share of a side's outermost line within 8 levels of one colour for a coloured (not white,
+# black or grey) frame or band to be trimmed.
+COLOURED_FRAME_SHARE = 0.99
+
+
 def _trim_border(img: Image.Image) -> Image.Image:
     """Remove a frame or a caption band from the edges, so the copy hashes like the original.
 
-    A side is trimmed only if its outermost line is one flat, neutral light or dark colour
-    (95% of pixels within 8 levels of a white, black or grey): frames and caption bands are,
-    while a flat coloured area of a photo is not trimmed (after heavy JPEG compression such an
-    area can turn perfectly flat in one copy and not in another). Rows (columns) are then
-    removed while 30% of their pixels keep that colour (a caption band is that colour except
-    for its letters), at most 30% of the image per side.
+    A side is trimmed only if its outermost line is one flat colour: 95 % of its pixels within
+    8 levels of a white, black or grey, or 99 % within 8 levels of another colour (a red or
+    blue frame is perfectly flat; a flat coloured area of a photo, which heavy JPEG can turn
+    flat in one copy and not in another, is not that flat over a whole side). Rows (columns)
+    are then removed while 30% of their pixels keep that colour (a caption band is that
+    colour except for its letters), at most 30% of the image per side.
     """
     rgb = np.asarray(img, dtype=np.int16)
     h, w = rgb.shape[:2]
@@ -157,7 +165,7 @@ def _trim_border(img: Image.Image) -> Image.Image:
         colour = np.median(lines[0], axis=0)
         neutral = colour.max() - colour.min() <= 24 and (colour.min() >= 190 or colour.max() <= 60)
         close = np.abs(lines - colour).max(axis=2) <= 8
-        if not neutral or close[0].mean() < 0.95:
+        if close[0].mean() < (0.95 if neutral else COLOURED_FRAME_SHARE):
             return 0
         banded = close.mean(axis=1) >= 0.3
         limit = int(len(lines) * 0.3)
@@ -295,23 +303,37 @@ def region_hashes(img: Image.Image) -> tuple[int, ...]:
 def embedded_photo(img: Image.Image) -> tuple[int, int, int, int] | None:
     """The box of a photo shown inside a screenshot of a post, if there is one.
 
-    A photo fills rows from side to side with pixels unlike the page's background, over a
-    height no text line or app bar has; text rows are mostly background.
+    On the screenshot at 200 px wide, a pixel is part of the page when its colour (8 levels a
+    channel) is a page colour: one covering 2 % of the screen and filling 70 % of some row
+    (backgrounds, cards, bubbles and bars fill whole rows; a photo's colours rarely do); a
+    pixel with texture (its 3 x 3 neighbourhood spans more than 10 grey levels) is not. A
+    photo is the tallest band of rows 60 % not page, at least EMBEDDED_MIN_HEIGHT of the
+    width tall (text lines are short bands between empty rows) and half the width wide. So a
+    dark photo on a dark page is found, and an app bar or a video's gradient is not a photo.
     """
-    small = img.convert("L")
+    small = img.convert("RGB")
     scale = 200 / small.width
-    small = small.resize((200, max(1, round(small.height * scale))), Image.Resampling.BILINEAR)
-    gray = np.asarray(small).astype(np.int16)
-    unlike = np.abs(gray - _background_level(np.asarray(small))) > 20
-    full_rows = unlike.mean(axis=1) >= 0.6
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], full_rows.astype(np.int8), [0]))))
+    small = small.resize((200, max(1, round(small.height * scale))), Image.Resampling.BOX)
+    rgb = np.asarray(small).astype(np.int32)
+    quantised = rgb // 8
+    code = (quantised[..., 0] << 10) | (quantised[..., 1] << 5) | quantised[..., 2]
+    common = np.flatnonzero(np.bincount(code.ravel(), minlength=1 << 15) >= 0.02 * code.size)
+    row_fill = (code[..., None] == common).mean(axis=1)  # (rows, common colours)
+    page = np.isin(code, common[(row_fill >= 0.7).any(axis=0)])
+    lum = rgb.mean(axis=2)
+    h, w = lum.shape
+    padded = np.pad(lum, 1, mode="edge")
+    shifted = np.stack([padded[dy : dy + h, dx : dx + w] for dy in range(3) for dx in range(3)])
+    photo = ~page | (shifted.max(axis=0) - shifted.min(axis=0) > 10)
+    rows = photo.mean(axis=1) >= 0.6
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], rows.astype(np.int8), [0]))))
     runs = [(end - start, start, end) for start, end in zip(edges[::2], edges[1::2], strict=True)]
     if not runs:
         return None
     length, top, bottom = max(runs)
     if length < EMBEDDED_MIN_HEIGHT * small.width:
         return None
-    columns = np.flatnonzero(unlike[top:bottom].mean(axis=0) >= 0.6)
+    columns = np.flatnonzero(photo[top:bottom].mean(axis=0) >= 0.6)
     if len(columns) < 0.5 * small.width:
         return None
     left, right = columns[0], columns[-1] + 1
@@ -432,6 +454,34 @@ def screenshot_post_text(lines: list[OcrLine]) -> str:
     return "\n".join(line.text for line in lines if 0.75 * body <= line.height <= 1.3 * body)
 
 
+# Lines of an app's chrome that are set in the post's own font size, so the height rule of
+# screenshot_post_text keeps them (matched on lower-case text without diacritics, which OCR
+# often loses on them): TikTok's tabs and sound line, a handle with its counter, status bars,
+# counters and buttons. A line is chrome when nothing but these words, counters ("72,5K",
+# "85%", "11:56") and symbols is left of it; a line of a plain number ("2016.") is not.
+_CHROME_LINE_MARKS = re.compile(
+    r"\bam thanh goc\b|\bdang hoat dong\b|\bcong khai\b|^@\S+(?:\s+\S+){0,2}$"
+)
+_CHROME_WORDS = re.compile(
+    r"\b(?:da follow|danh cho ban|follow|following|chia se|binh luan|luot chia se|thich"
+    r"|nhat ky|tin nhan|danh ba|kham pha|ca nhan|trang chu|ban be|hop thu|ho so|aa"
+    r"|[45]g|lte)\b"
+    r"|\d+(?:[.,]\d+)?\s*[km]\b|\d+%|\d+:\d+|[^\w\s]|_"
+)
+
+
+def drop_chrome_lines(text: str) -> str:
+    """The OCR'd post text without the lines that are app chrome (see _CHROME_WORDS)."""
+    kept = []
+    for line in text.split("\n"):
+        folded = fold_diacritics(line).casefold().strip()
+        if _CHROME_LINE_MARKS.search(folded):
+            continue
+        if _CHROME_WORDS.sub(" ", folded).strip():
+            kept.append(line)
+    return "\n".join(kept)
+
+
 def ocr_image(img: Image.Image) -> str:
     """Text read by Tesseract from a screenshot; "" if Tesseract is unavailable or fails."""
     global _ocr_warned
@@ -451,7 +501,7 @@ def ocr_image(img: Image.Image) -> str:
         data = pytesseract.image_to_data(
             gray, lang=OCR_LANG, timeout=OCR_TIMEOUT_S, output_type=pytesseract.Output.DICT
         )
-        return screenshot_post_text(_ocr_lines(data))
+        return drop_chrome_lines(screenshot_post_text(_ocr_lines(data)))
     except (FileNotFoundError, OSError) as exc:
         if not _ocr_warned:
             log.warning("OCR unavailable, screenshots will not be read: %s", exc)

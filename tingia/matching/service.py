@@ -204,10 +204,15 @@ def _row_signals(rows: list[tuple], with_url: bool, with_claims: bool) -> Report
         url=canonical_url(first[7]) if with_url else None,  # compared only with a link
         images=images,
         ocr_text=normalised_ocr_text,
-        claims=frozenset(claims.split("|")) if with_claims and claims else frozenset(),
+        claims=stored_claim_terms(claims) if with_claims else frozenset(),
         text_grams=first[8],
         ocr_grams=first[9],
     )
+
+
+def stored_claim_terms(stored: str | None) -> frozenset[str]:
+    """The claim terms of Report.claim_terms ("|"-joined, "" for none)."""
+    return frozenset(term for term in (stored or "").split("|") if term)
 
 
 def _touch_grouping_lock() -> bool:
