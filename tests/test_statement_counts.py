@@ -9,6 +9,7 @@ from sqlalchemy import event, func, select, update
 from tingia.database import utcnow
 from tingia.intake import service as intake
 from tingia.jobs import tasks
+from tingia.matching import index
 from tingia.matching import service as matching
 from tingia.models import AuditEntry, Case, CaseEvent, CaseLink, MatchKey, Report
 from tingia.tracking_codes import new_tracking_code
@@ -19,19 +20,37 @@ TEXT = (
 )
 
 
+class CountingCursor:
+    """A DB-API cursor that notes what it executes (the index's look-up bypasses SQLAlchemy's
+    events: tingia/matching/index.py `_raw_cursor`)."""
+
+    def __init__(self, cursor, statements: list[str]) -> None:
+        self._cursor, self._statements = cursor, statements
+
+    def execute(self, sql, *args):
+        self._statements.append(" ".join(str(sql).split())[:120])
+        return self._cursor.execute(sql, *args)
+
+    def __getattr__(self, name):
+        return getattr(self._cursor, name)
+
+
 @contextmanager
 def counted(engine) -> Iterator[list[str]]:
-    """The statements sent to the database meanwhile."""
+    """The statements sent to the database meanwhile, through SQLAlchemy or a raw cursor."""
     statements: list[str] = []
 
     def note(connection, cursor, statement, parameters, context, executemany) -> None:
         statements.append(" ".join(statement.split())[:120])
 
+    raw_cursor = index._raw_cursor
+    index._raw_cursor = lambda: CountingCursor(raw_cursor(), statements)
     event.listen(engine, "before_cursor_execute", note)
     try:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", note)
+        index._raw_cursor = raw_cursor
 
 
 def submit(client, province: str = "01", content: str = TEXT) -> str:
