@@ -22,6 +22,23 @@ from tingia.models import TakedownRequest as Takedown
 from tingia.storage import reencode_image
 
 PASSWORD = "correct-horse-battery"
+
+# What a verifier writes, as the publishing service takes it (shared by several test files).
+VERDICT_INPUT = {
+    "rating": "fake",
+    "title": "Uống nước chanh ấm không diệt được virus cúm A",
+    "claim": "Bộ Y tế khuyến cáo uống nước chanh ấm để diệt virus cúm A",
+    "summary": "Bộ Y tế không có khuyến cáo này.",
+    "explanation": "Virus cúm không bị nước chanh tiêu diệt.",
+    "sources": ["https://moh.gov.vn/tin-tuc/1"],
+}
+WARNING_INPUT = {
+    "title": "Cảnh báo tin nhắn giả mạo ngân hàng",
+    "summary": "Ngân hàng không gửi đường dẫn.",
+    "explanation": "Kẻ gian gửi đường dẫn tới trang web giả.",
+    "advice": "Không bấm vào đường dẫn lạ.",
+    "sources": [],
+}
 _counter = {"n": 0}
 
 

@@ -9,26 +9,14 @@ import pytest
 from redis import Redis
 from sqlalchemy import select
 
+from tests.factories import VERDICT_INPUT, WARNING_INPUT
 from tingia.jobs import tasks
 from tingia.models import Notification, NotificationKind, NotificationStatus
 from tingia.publishing import service as publishing
 from tingia.triage import service as triage
 
-VERDICT = {
-    "rating": "fake",
-    "subject_area": "health",
-    "title": "Uống nước chanh ấm không diệt được virus cúm A",
-    "claim": "Bộ Y tế khuyến cáo uống nước chanh ấm để diệt virus cúm A",
-    "summary": "Bộ Y tế không có khuyến cáo này.",
-    "explanation": "Virus cúm không bị nước chanh tiêu diệt.",
-    "sources": ["https://moh.gov.vn/tin-tuc/1"],
-}
-WARNING = {
-    "title": "Cảnh báo tin nhắn giả mạo ngân hàng",
-    "summary": "Ngân hàng không gửi đường dẫn.",
-    "explanation": "Kẻ gian gửi đường dẫn tới trang web giả.",
-    "advice": "Không bấm vào đường dẫn lạ.",
-}
+VERDICT = VERDICT_INPUT | {"subject_area": "health"}
+WARNING = WARNING_INPUT
 
 
 @pytest.fixture

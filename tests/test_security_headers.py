@@ -8,27 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import VERDICT_INPUT, WARNING_INPUT
 from tests.test_access import PARAMS, make_world
 from tingia.extensions import db
 from tingia.publishing import service as publishing
 from tingia.triage import service as triage
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-VERDICT = {
-    "rating": "fake",
-    "title": "Uống nước chanh ấm không diệt được virus cúm A",
-    "claim": "Bộ Y tế khuyến cáo uống nước chanh ấm để diệt virus cúm A",
-    "summary": "Bộ Y tế không có khuyến cáo này.",
-    "explanation": "Virus cúm không bị nước chanh tiêu diệt.",
-    "sources": ["https://moh.gov.vn/tin-tuc/1"],
-}
-WARNING = {
-    "title": "Cảnh báo tin nhắn giả mạo ngân hàng",
-    "summary": "Ngân hàng không gửi đường dẫn.",
-    "explanation": "Kẻ gian gửi đường dẫn tới trang web giả.",
-    "advice": "Không bấm vào đường dẫn lạ.",
-    "sources": [],
-}
+VERDICT, WARNING = VERDICT_INPUT, WARNING_INPUT
 
 
 def csp_directives(header: str) -> dict[str, list[str]]:
