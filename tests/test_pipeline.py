@@ -199,6 +199,29 @@ def test_rate_limited_form_still_accepts_reports_when_redis_is_down(app_config, 
     assert db.session.scalar(select(func.count(Report.id))) == 3
 
 
+def test_an_app_made_after_a_redis_outage_counts_in_redis_from_its_first_request(
+    app_config, db, redis_url
+):
+    """The limiter is one object per process: an earlier app's outage must not make a new
+    app with a live Redis count its first requests in memory (CI saw 6 erasures let through)."""
+    from redis import Redis
+
+    from tingia import create_app
+
+    limited = {**app_config, "RATELIMIT_ENABLED": True, "RATELIMIT_REPORTS": "2 per minute"}
+    body = {"content": TEXT, "platform": "sms", "province": "01"}
+    down = create_app({**limited, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0"})
+    assert down.test_client().post("/api/v1/reports", json=body).status_code == 201
+    Redis.from_url(redis_url).flushdb()
+    live = create_app({**limited, "RATELIMIT_STORAGE_URI": redis_url}).test_client()
+    assert [live.post("/api/v1/reports", json=body).status_code for _ in range(3)] == [
+        201,
+        201,
+        429,
+    ]
+    assert Redis.from_url(redis_url).keys("LIMITS:*"), "the live app counted nowhere in Redis"
+
+
 def test_a_report_matching_two_cases_bridges_them_into_one(client, db, run_worker):
     link = "https://www.facebook.com/groups/99/posts/4242"
     link_only = submit(client, content="", url=link)

@@ -53,6 +53,9 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, render_as_batch=True)  # batch mode: SQLite can't ALTER columns
     csrf.init_app(app)
     limiter.init_app(app)
+    # Flask-Limiter keeps "storage unreachable" on the one Limiter object, not per app: an app
+    # made after another's Redis outage (tests, CLI) would count in memory until a re-check.
+    limiter._storage_dead = False
     babel.init_app(app, locale_selector=_select_locale)
     mail.init_app(app)
     login_manager.init_app(app)
