@@ -266,6 +266,9 @@ def main(argv: list[str] | None = None) -> None:
         default="all",
         help="only the reports of one split (dev: tuning; holdout: the final check)",
     )
+    parser.add_argument(
+        "--dump", type=Path, default=None, help="write each report's case and suggestions (JSON)"
+    )
     args = parser.parse_args(argv)
     rows = [
         row
@@ -273,7 +276,11 @@ def main(argv: list[str] | None = None) -> None:
         if args.split == "all" or row.get("split", "dev") == args.split
     ]
     rows = arrival_order(rows, args.order, args.seed)
-    print_report(rows, run_pipeline(rows, args.devset, args), args)
+    result = run_pipeline(rows, args.devset, args)
+    if args.dump:
+        outcome = {"cases": result["pred"], "suggestions": result["suggestions"]}
+        args.dump.write_text(json.dumps(outcome, indent=1), encoding="utf-8")
+    print_report(rows, result, args)
 
 
 if __name__ == "__main__":

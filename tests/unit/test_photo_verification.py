@@ -5,6 +5,7 @@ shots of one scene a few centimetres apart, the near miss that must never group.
 """
 
 import random
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -13,15 +14,27 @@ from PIL import Image, ImageEnhance
 from bench import photos, screens
 from tingia.matching import index
 from tingia.matching.images import (
+    LOOKUP_CUTS,
+    REGION_CUTS,
     OcrLine,
     embedded_photo,
     fingerprint_image,
+    hamming,
     is_text_heavy,
     pack_hashes,
     screenshot_post_text,
     unpack_hashes,
 )
-from tingia.matching.scoring import decide, photo_similarity, verify_photos
+from tingia.matching.scoring import (
+    DEFAULT_AUTO_THRESHOLD,
+    PHOTO_CANDIDATE_BITS,
+    build_signals,
+    decide,
+    photo_similarity,
+    region_distance,
+    score_reports,
+    verify_photos,
+)
 from tingia.matching.textsim import claim_keys, claim_similarity, claim_terms
 
 BASES = {base.name: base for base in photos.load_base_photos("skimage")}
@@ -290,3 +303,38 @@ def test_stored_claim_terms_round_trip():
     assert stored_claim_terms("|".join(sorted(terms))) == terms
     assert stored_claim_terms("") == frozenset()
     assert stored_claim_terms(None) == frozenset()
+
+
+def _stored_only(a, b) -> int:
+    """Distance between the hypotheses both photos store (what the lookup had before its grid)."""
+    return min(hamming(x, y) for x in a.region_hashes for y in b.region_hashes)
+
+
+def test_a_copy_cut_on_four_sides_is_found_through_the_lookup_grid():
+    story = BASES["camera"].story_photo()
+    original = fp(story)
+    copy = fp(photos.crop_sides(story, random.Random(1), 4, 0.10, 0.15), quality=40)
+    assert _stored_only(original, copy) > PHOTO_CANDIDATE_BITS  # stored hypotheses miss it
+    assert region_distance(copy, original) <= PHOTO_CANDIDATE_BITS  # the copy's grid finds it
+    assert region_distance(original, copy) <= PHOTO_CANDIDATE_BITS  # and so does the original's
+    assert len(copy.lookup_hashes) == len(LOOKUP_CUTS) ** 4 - 1
+
+
+def test_a_photo_filling_a_screenshot_that_is_not_text_heavy_is_hashed_apart():
+    story = BASES["chelsea"].story_photo()
+    style = screens.ScreenStyle(app="zalo", width=412, css_width=412)
+    shot, _ = screens.render_post("…", style, photo=story, seed=7)
+    assert not is_text_heavy(shot)  # the photo fills most of it
+    found, original = fingerprint_image(photos.encode_png(shot), ocr=False), fp(story)
+    assert _stored_only(original, replace(found, region_hashes=found.region_hashes[:13])) > 14
+    assert len(found.region_hashes) == 2 * len(REGION_CUTS)  # the whole, then the photo band
+    assert region_distance(original, found) <= 2
+
+
+def test_a_quarter_of_a_small_photo_is_still_evidence(coffee):
+    small = coffee.resize((360, 240))
+    quarter = fp(photos.resize(small, 0.25), quality=50)
+    assert (quarter.width, quarter.height) == (90, 60)
+    original = fp(small)
+    signals = [build_signals("", None, [image]) for image in (original, quarter)]
+    assert score_reports(*signals).score >= DEFAULT_AUTO_THRESHOLD

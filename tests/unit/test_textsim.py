@@ -11,8 +11,11 @@ from tingia.matching.normalise import normalise_text as norm
 from tingia.matching.scoring import DEFAULT_AUTO_THRESHOLD, DEFAULT_SUGGEST_THRESHOLD
 from tingia.matching.textsim import (
     MAX_INDEX_KEYS,
+    OPENING_SCORE,
     gram_blob,
     index_keys,
+    opening_key,
+    opening_similarity,
     shared_count,
     text_similarity,
 )
@@ -169,3 +172,27 @@ def test_shared_count_is_the_size_of_the_intersection():
         assert shared_count(*arrays) == len(set(a) & set(b)), (n, m)
     top = np.array([0, 2**32 - 1], dtype="<u4")
     assert shared_count(top, np.array([2**32 - 1], dtype="<u4")) == 1
+
+
+def test_a_headline_sent_alone_opens_its_article():
+    headline = "Dap thuy dien Hoa Binh bi nut, nuoc sap tran ve Ha Noi trong dem nay"
+    article = norm("Đập thủy điện Hòa Bình bị nứt, nước sắp tràn về Hà Nội trong đêm nay\n\n")
+    article += " " + ARTICLE
+    assert opening_similarity(norm(headline), article) == OPENING_SCORE
+    assert opening_similarity(article, norm(headline)) == OPENING_SCORE  # either order
+    with_typo = norm(headline.replace("thuy dien", "thuy dine"))
+    assert opening_similarity(with_typo, article) == OPENING_SCORE
+    assert opening_key(norm(headline)) == opening_key(article) is not None
+
+
+def test_a_headline_inside_an_article_or_a_short_copy_is_no_opening():
+    headline = norm("Đập thủy điện Hòa Bình bị nứt, nước sắp tràn về Hà Nội trong đêm nay")
+    assert opening_similarity(headline, ARTICLE + " " + headline) == 0.0  # inside, not opening
+    assert opening_similarity(headline, headline) == 0.0  # the same short post: a copy's rule
+    # Eight words of the article scattered in order (a decoy headline) open nothing.
+    words = ARTICLE.split()
+    scattered = " ".join(words[i] for i in range(0, 96, 12))
+    assert opening_similarity(norm(scattered), ARTICLE) == 0.0
+    short = norm("tin này có thật không")  # under eight words: no key, no evidence
+    assert opening_similarity(short, norm("tin này có thật không " + ARTICLE)) == 0.0
+    assert opening_key(short) is None

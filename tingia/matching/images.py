@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import logging
 import os
 import re
@@ -30,7 +31,7 @@ except ImportError:  # pragma: no cover - depends on the environment
 log = logging.getLogger(__name__)
 
 # Bump when a change here changes fingerprints, so stored ones (and bench caches) are redone.
-FINGERPRINT_VERSION = 5
+FINGERPRINT_VERSION = 6
 # Bump when a change changes the text OCR reads (bench caches OCR text apart: it is slow).
 OCR_VERSION = 2
 
@@ -67,6 +68,9 @@ class ImageFingerprint:
     has_photo: bool = False
     region_hashes: tuple[int, ...] = ()
     features: bytes | None = None
+    # Looked up, never stored in the photo-hash index: pHashes of a grid of crops of the photo
+    # (lookup_hashes), so a copy cut by 5-15 % finds its original's stored hypotheses.
+    lookup_hashes: tuple[int, ...] = ()
 
 
 class InvalidImage(ValueError):
@@ -298,6 +302,37 @@ def region_hashes(img: Image.Image) -> tuple[int, ...]:
         )
         for left, top, right, bottom in REGION_CUTS
     )
+
+
+# Lookup-only crop grid: every combination of these shares cut off each side (81 crops, the
+# whole photo aside), hashed on the photo downscaled to LOOKUP_SIDE (pHash reads 32 x 32 px).
+# On the dev set it brings a copy cut by 5-15 % (with a caption or resized too) within 10 bits
+# of its original's stored hypotheses 88-100 % of the time instead of 74-96 %; no unrelated
+# pair came within 12 bits (12,300 pairs).
+LOOKUP_CUTS = (0.0, 0.05, 0.10)
+LOOKUP_SIDE = 256
+
+
+def lookup_hashes(img: Image.Image) -> tuple[int, ...]:
+    """pHashes of the photo's crop grid (LOOKUP_CUTS on each side), for candidate lookup only."""
+    small = img.copy()
+    small.thumbnail((LOOKUP_SIDE, LOOKUP_SIDE), Image.Resampling.BOX)
+    w, h = small.size
+    return tuple(
+        _phash(
+            small.crop(
+                (round(w * left), round(h * top), round(w * (1 - right)), round(h * (1 - bottom)))
+            )
+        )
+        for left, top, right, bottom in itertools.product(LOOKUP_CUTS, repeat=4)
+        if left or top or right or bottom
+    )
+
+
+# A photo band filling less than this share of a (not text-heavy) screenshot is hashed apart
+# too: a post whose photo fills most of the screen is not text-heavy, yet its chrome and page
+# keep its hashes far from the photo's own.
+EMBEDDED_MAX_SHARE = 0.8
 
 
 def embedded_photo(img: Image.Image) -> tuple[int, int, int, int] | None:
@@ -532,6 +567,14 @@ def fingerprint_image(data: bytes, *, ocr: bool = True) -> ImageFingerprint:
             else:
                 features = None
     hashed = photo if photo is not None else img
+    regions = region_hashes(photo) if photo is not None else ()
+    lookups = lookup_hashes(photo) if photo is not None else ()
+    if photo is not None and not text_heavy:
+        box = embedded_photo(img)
+        if box is not None and _area(box) < EMBEDDED_MAX_SHARE * img.width * img.height:
+            band = img.crop(box)
+            regions += region_hashes(band)
+            lookups += lookup_hashes(band)
     pdq = None
     if pdqhash is not None:
         bits, _quality = pdqhash.compute(np.asarray(hashed))
@@ -546,9 +589,14 @@ def fingerprint_image(data: bytes, *, ocr: bool = True) -> ImageFingerprint:
         text_heavy=text_heavy,
         ocr_text=ocr_image(img) if ocr and text_heavy else "",
         has_photo=photo is not None,
-        region_hashes=region_hashes(photo) if photo is not None else (),
+        region_hashes=regions,
         features=features,
+        lookup_hashes=lookups,
     )
+
+
+def _area(box: tuple[int, int, int, int]) -> int:
+    return (box[2] - box[0]) * (box[3] - box[1])
 
 
 def phash_distance(a: ImageFingerprint, b: ImageFingerprint) -> int:

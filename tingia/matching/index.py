@@ -31,7 +31,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from tingia.extensions import db
 from tingia.matching.images import to_unsigned
 from tingia.matching.scoring import PHOTO_CANDIDATE_BITS
-from tingia.matching.textsim import index_keys
+from tingia.matching.textsim import index_keys, opening_key
 from tingia.matching.urls import is_content_url, url_key
 from tingia.models import CaseStatus, MatchKey, PhotoHash
 
@@ -63,6 +63,8 @@ def keys_for(normalised_texts: list[str], canonical: str | None, sha256s: list[s
     for text in normalised_texts:
         if text:
             keys.update(index_keys(text))
+    if normalised_texts and (opening := opening_key(normalised_texts[0])) is not None:
+        keys.add(opening)  # the report's own text only: a screenshot's text opens with chrome
     if canonical and is_content_url(canonical):
         keys.add(url_key(canonical))
     keys.update(sha256_key(digest) for digest in sha256s)

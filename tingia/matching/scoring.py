@@ -20,6 +20,7 @@ from tingia.matching.textsim import (
     CLAIM_MIN_TOKENS,
     claim_similarity,
     claim_terms,
+    opening_similarity,
     text_similarity,
 )
 from tingia.matching.urls import canonical_url, is_content_url
@@ -187,8 +188,19 @@ def _hash_similarity(a: ImageFingerprint, b: ImageFingerprint) -> float:
 
 
 def region_distance(a: ImageFingerprint, b: ImageFingerprint) -> int:
-    """Smallest pHash distance between two photos' crop hypotheses (64 if either has none)."""
-    return min((hamming(x, y) for x in a.region_hashes for y in b.region_hashes), default=64)
+    """Smallest pHash distance between one photo's crop hypotheses and the other's hypotheses or
+    lookup grid (64 if either has none)."""
+    pairs = (
+        (a.region_hashes, b.region_hashes + b.lookup_hashes),
+        (b.region_hashes, a.lookup_hashes),
+    )
+    best = 64
+    for stored, looked_up in pairs:
+        if stored and looked_up:
+            x = np.array(stored, dtype=np.int64).view(np.uint64)
+            y = np.array(looked_up, dtype=np.int64).view(np.uint64)
+            best = min(best, int(np.bitwise_count(x[:, None] ^ y[None, :]).min()))
+    return best
 
 
 def _distance_score(bits: int) -> float:
@@ -230,8 +242,11 @@ def photo_similarity(a: ImageFingerprint, b: ImageFingerprint) -> float:
 
 
 def _usable(img: ImageFingerprint) -> bool:
-    """Icons and emoji-sized images are no evidence."""
-    return min(img.width, img.height) >= MIN_SIDE
+    """Icons and emoji-sized images are no evidence: an image needs the area of a MIN_SIDE
+    square (a photo sent at a quarter of 360 x 240, 90 x 60, is one) and half that each side."""
+    return img.width * img.height >= MIN_SIDE * MIN_SIDE and min(img.width, img.height) >= (
+        MIN_SIDE // 2
+    )
 
 
 def _best(candidates: Iterable[MatchScore]) -> MatchScore:
@@ -263,6 +278,7 @@ def score_reports(new: ReportSignals, old: ReportSignals) -> MatchScore:
         candidates.append(MatchScore(100.0, "url"))
     candidates.extend(_image_scores(new, old))
     candidates.append(MatchScore(text_similarity(new.text, old.text, old.text_grams), "text"))
+    candidates.append(MatchScore(opening_similarity(new.text, old.text), "text"))
     for a, b, grams in (
         (new.text, old.ocr_text, old.ocr_grams),
         (new.ocr_text, old.text, old.text_grams),

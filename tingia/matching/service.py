@@ -123,6 +123,7 @@ def store_fingerprint(attachment: Attachment, fingerprint: ImageFingerprint | No
         attachment.ocr_text = fingerprint.ocr_text
         attachment.has_photo = fingerprint.has_photo
         attachment.region_hashes = pack_hashes(fingerprint.region_hashes) or None
+        attachment.lookup_hashes = pack_hashes(fingerprint.lookup_hashes) or None
         attachment.features = fingerprint.features
     attachment.fingerprinted_at = utcnow()
 
@@ -146,6 +147,7 @@ def stored_fingerprint(attachment: Attachment) -> ImageFingerprint:
         has_photo=has_photo and attachment.phash is not None,
         region_hashes=unpack_hashes(attachment.region_hashes),
         features=attachment.features,
+        lookup_hashes=unpack_hashes(attachment.lookup_hashes),
     )
 
 
@@ -370,7 +372,10 @@ def candidate_rows(
     """Grouped reports the index finds for these signals (text, link and image keys; photos
     near in the photo-hash cache), those in open cases (or in cases of these states), with what
     scoring needs of them: one statement (two with a photo: the cache catches up first)."""
-    photo_ids = index.candidates_by_photo(_photo_hashes(signals), exclude_report_id)
+    looked_up = _photo_hashes(signals) + [
+        value for image in signals.images if image.has_photo for value in image.lookup_hashes
+    ]
+    photo_ids = index.candidates_by_photo(looked_up, exclude_report_id)
     return index.lookup_rows(
         index_keys_of(signals),
         photo_ids,

@@ -9,7 +9,7 @@ import zlib
 from functools import lru_cache
 
 import numpy as np
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from tingia.matching.normalise import normalise_text, tokens
@@ -201,6 +201,48 @@ def index_keys(normalised: str) -> list[int]:
     window = min(INDEX_WINDOW, len(hashes))
     selected = {min(hashes[i : i + window]) for i in range(len(hashes) - window + 1)}
     return sorted(selected)[:MAX_INDEX_KEYS]
+
+
+# --- openings: a headline sent alone ------------------------------------------------------
+
+# A short text (MIN_INDEX_TOKENS up to FULL_SCORE_TOKENS tokens) that is how an article-length
+# text (FULL_SCORE_TOKENS or more) begins is that article's title sent on its own: the same
+# story. The short-text guard keeps a headline found *inside* an article at 40 or less; its
+# opening is another matter. Matched with rapidfuzz ratio >= OPENING_RATIO over the article's
+# first as many tokens (typos, a word dropped); OPENING_KEY_TOKENS words give the index key
+# that finds the article.
+OPENING_SCORE = 80.0
+OPENING_RATIO = 90.0
+OPENING_KEY_TOKENS = 8
+# A short side longer than this many characters can't be under FULL_SCORE_TOKENS tokens of
+# Vietnamese (syllables of ~4 letters): such pairs are skipped before splitting anything.
+_OPENING_MAX_CHARS = 12 * FULL_SCORE_TOKENS
+
+
+def opening_similarity(a: str, b: str) -> float:
+    """OPENING_SCORE when one normalised text is a headline and the other, an article, begins
+    with it; else 0."""
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if not short or len(short) > _OPENING_MAX_CHARS:
+        return 0.0
+    short_tokens = tokens(short)
+    n = len(short_tokens)
+    if not MIN_INDEX_TOKENS <= n < FULL_SCORE_TOKENS:
+        return 0.0
+    long_tokens = tokens(long_[: 3 * len(short) + 64])
+    if len(long_tokens) < n or len(tokens(long_)) < FULL_SCORE_TOKENS:
+        return 0.0
+    opening = " ".join(long_tokens[:n])
+    return OPENING_SCORE if fuzz.ratio(" ".join(short_tokens), opening) >= OPENING_RATIO else 0.0
+
+
+def opening_key(normalised: str) -> int | None:
+    """Index key of a text's first OPENING_KEY_TOKENS words (None for a shorter text), shared
+    by a headline and the article it opens."""
+    toks = tokens(normalised)
+    if len(toks) < MIN_INDEX_TOKENS:
+        return None
+    return _key("^ " + " ".join(toks[:OPENING_KEY_TOKENS]))
 
 
 # --- claims: what a rewrite by another outlet keeps ------------------------------------------

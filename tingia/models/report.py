@@ -141,6 +141,8 @@ class Attachment(db.Model):
     # pHashes of its crop hypotheses (signed 64-bit, packed) and its ORB features (~9 KB).
     has_photo: Mapped[bool | None] = mapped_column(default=None)
     region_hashes: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    # pHashes of a grid of crops, looked up but never stored in the photo-hash index.
+    lookup_hashes: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
     features: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
     fingerprinted_at: Mapped[datetime | None] = mapped_column(default=None)
     # Staff decide whether an image may appear on a public verdict page.
