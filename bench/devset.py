@@ -440,8 +440,10 @@ def build(articles: list[dict], seed: int, n_decoys: int = 40, photo_sources: st
             )
             shot.variation = "decoy_same_page"
             decoys.append(shot)
+        # The reserved article's text with the story's names: a different story from the one
+        # whose people it names, the same post as this page's screenshots of that article.
         people = Report(
-            f"decoy-people-{n}",
+            f"decoy-page-{n}",
             "decoy_same_people",
             same_people(rng.choice(stories), by_id[article_id], rng),
         )
@@ -509,9 +511,10 @@ def order_reports(reports: list[Report], rng: random.Random) -> list[Report]:
 
 
 def write(reports: list[Report], out: Path) -> None:
-    """Write reports.jsonl and the images under out (replacing a previous build)."""
-    if out.exists():
-        shutil.rmtree(out)
+    """Write reports.jsonl and the images under out (replacing a previous build; the
+    fingerprint and OCR cache stays: it is keyed by the images' SHA-256)."""
+    if (out / "images").exists():
+        shutil.rmtree(out / "images")
     (out / "images").mkdir(parents=True)
     with open(out / "reports.jsonl", "w", encoding="utf-8") as fh:
         for n, report in enumerate(reports):

@@ -1,5 +1,7 @@
 """MATCH_AUTO_THRESHOLD / MATCH_SUGGEST_THRESHOLD decide between attaching, suggesting and new."""
 
+import random
+
 import pytest
 from sqlalchemy import func, select
 
@@ -71,3 +73,23 @@ def test_a_suggest_threshold_above_the_auto_threshold_is_refused(app):
     app.config.update(MATCH_AUTO_THRESHOLD=50, MATCH_SUGGEST_THRESHOLD=60)
     with pytest.raises(ValueError, match="MATCH_SUGGEST_THRESHOLD"):
         thresholds()
+
+
+def test_a_step_aside_shot_is_suggested_to_a_case_holding_a_crop_of_the_first(db, make):
+    from bench import photos
+
+    base = next(b for b in photos.load_base_photos("skimage") if b.name == "coffee")
+    first = base.story_photo()
+    crop = photos.crop_sides(first, random.Random(4), 4, 0.08, 0.12)
+    aside = base.parent.crop(photos._window(base.box, 0.06, 0.0))  # a step to the right
+    reports = [
+        make.report("", images=[photos.encode_jpeg(img, 85)]) for img in (first, crop, aside)
+    ]
+    db.session.commit()
+    outcomes = []
+    for report in reports:
+        outcomes.append(process_report(report.id)["outcome"])
+        db.session.commit()
+    assert outcomes[1] == "attach" and reports[1].case_id == reports[0].case_id
+    # It contains the crop (100 alone), yet frames the first shot differently: a suggestion.
+    assert outcomes[2] == "suggest" and reports[2].case_id != reports[0].case_id

@@ -28,8 +28,10 @@ from tingia.matching.images import (
 from tingia.matching.scoring import (
     DEFAULT_AUTO_THRESHOLD,
     PHOTO_CANDIDATE_BITS,
+    Framing,
     build_signals,
     decide,
+    photo_evidence,
     photo_similarity,
     region_distance,
     score_reports,
@@ -338,3 +340,16 @@ def test_a_quarter_of_a_small_photo_is_still_evidence(coffee):
     original = fp(small)
     signals = [build_signals("", None, [image]) for image in (original, quarter)]
     assert score_reports(*signals).score >= DEFAULT_AUTO_THRESHOLD
+
+
+def test_a_step_aside_contains_a_crop_of_the_first_shot_but_frames_the_first_differently():
+    base = BASES["coffee"]
+    first = base.story_photo()
+    aside = base.parent.crop(photos._window(base.box, 0.06, 0.0))  # 6 % to the right, not turned
+    crop = photos.crop_sides(first, random.Random(4), 4, 0.08, 0.12)
+    shots = {name: fp(img) for name, img in (("first", first), ("aside", aside), ("crop", crop))}
+    assert photo_evidence(shots["crop"], shots["first"]) == (100.0, Framing.INSIDE)
+    # The crop of the first shot lies inside the step-aside shot too: alone, that is a copy...
+    assert photo_evidence(shots["aside"], shots["crop"]) == (100.0, Framing.AROUND)
+    # ...but against the first shot itself it is another framing of the scene.
+    assert photo_evidence(shots["aside"], shots["first"]) == (0.0, Framing.APART)

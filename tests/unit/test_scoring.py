@@ -127,3 +127,15 @@ def test_decide(score, expected):
 
 def test_default_thresholds_are_ordered():
     assert 0 < DEFAULT_SUGGEST_THRESHOLD < DEFAULT_AUTO_THRESHOLD <= 100
+
+
+def test_a_headline_alone_joins_the_linked_article_it_titles_not_an_excerpt_opening_with_it():
+    headline = POST.split("\n")[0]  # "Bộ Y tế cảnh báo về loại thuốc giả ..." (16 words)
+    alone = build_signals(headline, None)
+    article = build_signals(POST + "\n" + OTHER_POST, ARTICLE_URL)
+    assert score_reports(alone, article).score >= DEFAULT_AUTO_THRESHOLD
+    assert score_reports(article, alone).score >= DEFAULT_AUTO_THRESHOLD  # either arrives first
+    # Another story's text that quotes this title first (a related link, a rewrite) without
+    # the article's link is still only a headline inside a text: at most a suggestion.
+    quoting = build_signals(headline + "\n" + OTHER_POST, None)
+    assert score_reports(alone, quoting).score < DEFAULT_AUTO_THRESHOLD

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -36,7 +37,9 @@ from tingia.matching.images import (
 from tingia.matching.scoring import (
     DEFAULT_AUTO_THRESHOLD,
     DEFAULT_SUGGEST_THRESHOLD,
+    HASH_ONLY_CAP,
     SUGGEST_ONLY,
+    Framing,
     MatchScore,
     ReportSignals,
     build_signals,
@@ -204,6 +207,7 @@ def _row_signals(rows: list[tuple], with_url: bool, with_claims: bool) -> Report
     return ReportSignals(
         text=normalised_text,
         url=canonical_url(first[7]) if with_url else None,  # compared only with a link
+        linked=bool(first[7] and first[7].strip()),
         images=images,
         ocr_text=normalised_ocr_text,
         claims=stored_claim_terms(claims) if with_claims else frozenset(),
@@ -397,20 +401,38 @@ def case_matches(
     """
     rows = candidate_rows(signals, exclude_report_id, statuses)
     best_by_case: dict[int, CaseMatch] = {}
+    framings: dict[int, set[str]] = defaultdict(set)
     with_url, with_claims = bool(signals.url), bool(signals.claims)
     # Rows come ordered by case, report and image: one group of rows per report.
     for report_id, group in itertools.groupby(rows, key=lambda row: row[0]):
         report_rows = list(group)
         case_id, centre_id = report_rows[0][1], report_rows[0][2]
         current = best_by_case.get(case_id)
-        if current is not None and current.score.score >= FULL_SCORE:
+        if current is not None and current.score.score >= FULL_SCORE and not _only_around(current):
             continue  # scores are 0..100: no other report of the case can beat it
         score = score_reports(signals, _row_signals(report_rows, with_url, with_claims))
+        framings[case_id].update({score.framing} | ({Framing.APART} if score.apart else set()))
         if current is None or score.score > current.score.score:
             best_by_case[case_id] = CaseMatch(
                 case_id=case_id, centre_id=centre_id, report_id=report_id, score=score
             )
-    return sorted(best_by_case.values(), key=lambda match: (-match.score.score, match.case_id))
+    matches = [_weigh_framings(match, framings[match.case_id]) for match in best_by_case.values()]
+    return sorted(matches, key=lambda match: (-match.score.score, match.case_id))
+
+
+def _only_around(match: CaseMatch) -> bool:
+    """The case's best evidence is a photo of the case lying inside the new one."""
+    return match.score.basis == "image_similar" and match.score.framing == Framing.AROUND
+
+
+def _weigh_framings(match: CaseMatch, framings: set[str]) -> CaseMatch:
+    """A suggestion, not a join, for a photo that only contains the case's photos while it
+    frames one of them differently (two shots of one scene a step apart: the case's crop of
+    the first lies inside the second too); a copy lies inside some photo of its case."""
+    if _only_around(match) and Framing.APART in framings and Framing.INSIDE not in framings:
+        capped = replace(match.score, score=min(match.score.score, HASH_ONLY_CAP))
+        return replace(match, score=capped)
+    return match
 
 
 def best_case_match(
