@@ -93,3 +93,13 @@ def test_a_step_aside_shot_is_suggested_to_a_case_holding_a_crop_of_the_first(db
     assert outcomes[1] == "attach" and reports[1].case_id == reports[0].case_id
     # It contains the crop (100 alone), yet frames the first shot differently: a suggestion.
     assert outcomes[2] == "suggest" and reports[2].case_id != reports[0].case_id
+    # Another crop of the first shot lies inside both shots: it joins one case, never bridges
+    # the two shots' cases into one.
+    aside_case = reports[2].case_id
+    other_crop = photos.crop_sides(first, random.Random(5), 4, 0.08, 0.12)
+    last = make.report("", images=[photos.encode_jpeg(other_crop, 85)])
+    db.session.commit()
+    outcome = process_report(last.id)
+    db.session.commit()
+    assert (outcome["outcome"], outcome["case_id"]) == ("attach", reports[0].case_id)
+    assert outcome["merged_cases"] == [] and reports[2].case_id == aside_case

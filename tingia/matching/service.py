@@ -460,6 +460,8 @@ def _bridge(case: Case, others: list[CaseMatch], auto: float) -> list[int]:
             continue
         if other.score.basis in SUGGEST_ONLY:  # another outlet's article: never merged on it
             continue
+        if other.score.basis == "image_similar" and other.score.framing == Framing.INSIDE:
+            continue  # a crop lies inside two shots of one scene as well as in two copies
         merge_cases(source, case, actor=None)
         merged.append(source.id)
     return merged
