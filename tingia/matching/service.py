@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select, text, update
+from sqlalchemy import and_, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -56,6 +56,7 @@ from tingia.models import (
     CaseSuggestion,
     GroupingLock,
     Report,
+    SuggestionStatus,
 )
 
 log = logging.getLogger(__name__)
@@ -460,11 +461,26 @@ def _bridge(case: Case, others: list[CaseMatch], auto: float) -> list[int]:
             continue
         if other.score.basis in SUGGEST_ONLY:  # another outlet's article: never merged on it
             continue
-        if other.score.basis == "image_similar" and other.score.framing == Framing.INSIDE:
-            continue  # a crop lies inside two shots of one scene as well as in two copies
+        if _suggested_between(case.id, other.case_id):
+            continue  # a verifier is asked already (a second shot suggested to the first's case)
         merge_cases(source, case, actor=None)
         merged.append(source.id)
     return merged
+
+
+def _suggested_between(case_id: int, other_case_id: int) -> bool:
+    """A report of one of the two cases is suggested to the other, pending a verifier."""
+    pairs = or_(
+        and_(CaseSuggestion.case_id == case_id, Report.case_id == other_case_id),
+        and_(CaseSuggestion.case_id == other_case_id, Report.case_id == case_id),
+    )
+    found = (
+        select(CaseSuggestion.id)
+        .join(Report, Report.id == CaseSuggestion.report_id)
+        .where(CaseSuggestion.status == SuggestionStatus.PENDING, pairs)
+        .limit(1)
+    )
+    return db.session.scalar(found) is not None
 
 
 def _locked_case_matches(
