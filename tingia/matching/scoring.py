@@ -96,10 +96,12 @@ class MatchScore:
 
     score: float
     basis: str  # "url" | "text" | "image_exact" | "image_similar" | "ocr_text" | "claim" | "none"
-    # For image_similar: how the best pair's frames lie (Framing); `apart`: some photo pair of
-    # the two reports is two framings of one scene (case_matches weighs that across a case).
+    # For image_similar: how the best pair's frames lie (Framing) and its verified matches;
+    # apart_inliers: the most matches of a photo pair of the two reports that is two framings
+    # of one scene (case_matches weighs both across a case).
     framing: str = ""
-    apart: bool = False
+    inliers: int = 0
+    apart_inliers: int = 0
 
 
 class Framing:
@@ -250,7 +252,7 @@ def _framing(match: PhotoMatch) -> str:
     return ""
 
 
-def photo_evidence(a: ImageFingerprint, b: ImageFingerprint) -> tuple[float, str]:
+def photo_evidence(a: ImageFingerprint, b: ImageFingerprint) -> tuple[float, str, int]:
     """Score 0..100 of two photos: local features verified geometrically, else hashes.
 
     With features on both sides the verification decides. Two photos that overlap (MIN_INLIERS
@@ -261,25 +263,26 @@ def photo_evidence(a: ImageFingerprint, b: ImageFingerprint) -> tuple[float, str
     global ones, or the closest pair of crop hypotheses: a weakly textured photo under a
     caption has few matches, but its geometry agrees). When the features are inconclusive
     (fewer than MIN_INLIERS: a smooth photo, a heavy overlay) or missing, the global hashes
-    decide as they always did. Returned with the Framing of the verified match ("" if none).
+    decide as they always did. Returned with the Framing of the verified match ("" if none) and
+    its number of inliers.
     """
     hashed = _hash_similarity(a, b)
     if a.features is None or b.features is None:
-        return hashed, ""
+        return hashed, "", 0
     match = verify_photos(a.features, b.features)
     if match.inliers < MIN_INLIERS:
         # Textured enough to have features, yet they do not agree: hashes alone may suggest.
-        return min(hashed, HASH_ONLY_CAP), ""
+        return min(hashed, HASH_ONLY_CAP), "", match.inliers
     framing = _framing(match)
     if framing not in (Framing.INSIDE, Framing.AROUND):
-        return 0.0, framing
+        return 0.0, framing, match.inliers
     if match.inliers >= VERIFIED_INLIERS:
-        return 100.0, framing
+        return 100.0, framing, match.inliers
     verified = 0.0
     if match.inliers >= EVIDENT_INLIERS:
         span = VERIFIED_INLIERS - EVIDENT_INLIERS
         verified = 50.0 + 50.0 * (match.inliers - EVIDENT_INLIERS) / span
-    return max(verified, hashed, _distance_score(region_distance(a, b))), framing
+    return max(verified, hashed, _distance_score(region_distance(a, b))), framing, match.inliers
 
 
 def _usable(img: ImageFingerprint) -> bool:
@@ -309,8 +312,9 @@ def _image_scores(new: ReportSignals, old: ReportSignals) -> Iterable[MatchScore
                 # Screenshots share one layout, so their perceptual hashes are close whatever
                 # the post says: they are compared through their OCR text instead, and only a
                 # photo shown inside one (has_photo) is compared as a photo.
-                score, framing = photo_evidence(a, b)
-                yield MatchScore(score, "image_similar", framing, framing == Framing.APART)
+                score, framing, inliers = photo_evidence(a, b)
+                apart = inliers if framing == Framing.APART else 0
+                yield MatchScore(score, "image_similar", framing, inliers, apart)
 
 
 def score_reports(new: ReportSignals, old: ReportSignals) -> MatchScore:
@@ -334,9 +338,8 @@ def score_reports(new: ReportSignals, old: ReportSignals) -> MatchScore:
     if new.claims and old.claims:
         candidates.append(MatchScore(claim_similarity(new.claims, old.claims), "claim"))
     best = _best(candidates)
-    if any(candidate.apart for candidate in candidates):
-        best = replace(best, apart=True)
-    return best
+    apart = max(candidate.apart_inliers for candidate in candidates)
+    return replace(best, apart_inliers=apart) if apart else best
 
 
 # Evidence that may only ever suggest a case to a verifier, whatever the thresholds.
