@@ -9,8 +9,13 @@ are opened while the app is built; this makes sure) and build their own.
 workers = 3
 worker_class = "gthread"
 threads = 4
-# Citizens' browsers and API clients reuse a connection for their next request.
-keepalive = 5
+# Every answer closes its connection (no keep-alive). Threads of one process share one core (the
+# GIL), and a kept-alive connection stays with the process that accepted it: measured under load
+# (bench/load.py), the process that won the first accepts held 102 of the clients' connections and
+# the other two 27 and 13, so one process was saturated (and its answers late) while the others
+# idled. A new connection goes to whichever process accepts first, that is a free one. Behind a
+# reverse proxy (which opens a connection per request to its upstream by default) nothing changes.
+keepalive = 0
 preload_app = True
 
 

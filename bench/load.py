@@ -147,10 +147,13 @@ def counts(database_url: str) -> tuple[int, int]:
     return total, processed
 
 
-def start_worker(env: dict, log, nice: int = 0) -> subprocess.Popen:
-    """One `python -m workers` process in its own session, at this CPU niceness."""
+def start_worker(env: dict, log, nice: int = 0, idle: bool = False) -> subprocess.Popen:
+    """One `python -m workers` process in its own session, at this CPU niceness, or in Linux's
+    SCHED_IDLE class (it runs only on a core nothing else wants)."""
     command = [sys.executable, "-m", "workers"]
-    if nice:
+    if idle:
+        command = ["chrt", "--idle", "0", *command]  # chrt execs it: the same pid
+    elif nice:
         command = ["nice", "-n", str(nice), *command]  # nice execs it: the same pid
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                             start_new_session=True)  # fmt: skip
@@ -210,6 +213,10 @@ def main(argv: list[str] | None = None) -> None:
         "--worker-nice", type=int, default=10,
         help="CPU niceness of the workers: citizens' requests first, grouping catches up",
     )  # fmt: skip
+    parser.add_argument(
+        "--worker-idle", action="store_true",
+        help="workers in the SCHED_IDLE class instead of niced: no CPU while requests want it",
+    )  # fmt: skip
     parser.add_argument("--no-faults", action="store_true")
     args = parser.parse_args(argv)
 
@@ -236,10 +243,12 @@ def main(argv: list[str] | None = None) -> None:
     gunicorn = subprocess.Popen(
         [shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn",
          "-w", str(args.gunicorn_workers), "--threads", str(args.gunicorn_threads),
-         "-b", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", "app:app"],
+         "-b", f"127.0.0.1:{port}", "app:app"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
-    workers = [start_worker(env, log, args.worker_nice) for _ in range(args.workers)]
+    workers = [
+        start_worker(env, log, args.worker_nice, args.worker_idle) for _ in range(args.workers)
+    ]
     events: list[str] = []
     try:
         # Ready means answering (every process forked from the loaded app: gunicorn.conf.py),
@@ -290,7 +299,7 @@ def main(argv: list[str] | None = None) -> None:
             kill_session(workers[0])
             events.append(f"t={args.duration * 0.55 + 5:.0f}s worker {workers[0].pid} SIGKILLed")
             time.sleep(3)
-            workers[0] = start_worker(env, log, args.worker_nice)
+            workers[0] = start_worker(env, log, args.worker_nice, args.worker_idle)
             events.append(f"t={args.duration * 0.55 + 8:.0f}s replacement worker started")
         # Read every process's CPU time just before locust's own run ends (then it exits).
         time.sleep(max(0.0, args.duration - (time.monotonic() - locust_started) - 1))

@@ -117,6 +117,11 @@ class ApiBlueprint(flask_smorest.Blueprint):
         "report": "application/json",
     }
 
+    def arguments(self, schema: type[Schema] | Schema, **kwargs: Any) -> Callable[[Any], Any]:
+        """flask-smorest's `arguments`, with the schema made once per route: given a class,
+        webargs would build an instance (deep copies of every field) on every request."""
+        return super().arguments(schema() if isinstance(schema, type) else schema, **kwargs)
+
     def errors(self, *statuses: int, **notes: str) -> Callable[[Any], Any]:
         """Document error answers; `notes` (e.g. e404="…") replace the standard descriptions."""
 

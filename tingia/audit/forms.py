@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
@@ -11,9 +10,10 @@ from wtforms.validators import Length, Optional, ValidationError
 from tingia.audit.labels import action_label
 from tingia.audit.search import action_filters, user_id_for_email
 from tingia.database import parse_id
+from tingia.i18n import AppForm
 
 
-class AuditSearchForm(FlaskForm):
+class AuditSearchForm(AppForm):
     """Who, which case, what, between which days."""
 
     class Meta:

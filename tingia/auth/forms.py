@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import Field, Form, HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from tingia.auth.service import password_problem
-from tingia.i18n import ROLE_LABELS
+from tingia.i18n import ROLE_LABELS, AppForm
 from tingia.models import Role
 
 
@@ -26,7 +25,7 @@ class PasswordPolicy:
             raise ValidationError(str(problem))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(AppForm):
     """Email and password."""
 
     # No format check: it only has to match an account (and demo accounts use .local domains,
@@ -35,7 +34,7 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), [DataRequired()])
 
 
-class CodeForm(FlaskForm):
+class CodeForm(AppForm):
     """A code from the authenticator app, or a recovery code."""
 
     code = StringField(
@@ -45,19 +44,19 @@ class CodeForm(FlaskForm):
     )
 
 
-class EnrolForm(FlaskForm):
+class EnrolForm(AppForm):
     """The first code of a newly scanned secret."""
 
     code = StringField(_l("Code from the app"), [DataRequired(), Length(max=12)])
 
 
-class PasswordConfirmForm(FlaskForm):
+class PasswordConfirmForm(AppForm):
     """One's password, to confirm a change of the sign-in settings."""
 
     password = PasswordField(_l("Your password"), [DataRequired()])
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(AppForm):
     """The current password, then the new one twice."""
 
     current_password = PasswordField(_l("Current password"), [DataRequired()])
@@ -78,7 +77,7 @@ class ChangePasswordForm(FlaskForm):
         self.account_email = account_email
 
 
-class NewUserForm(FlaskForm):
+class NewUserForm(AppForm):
     """A new staff account; leads create verifiers of their centre, admins anyone anywhere."""
 
     email = StringField(_l("Email"), [DataRequired(), Email(), Length(max=254)])
@@ -92,20 +91,20 @@ class NewUserForm(FlaskForm):
     centre_id = SelectField(_l("Centre"), coerce=int, choices=[])
 
 
-class UserUpdateForm(FlaskForm):
+class UserUpdateForm(AppForm):
     """Admins: an account's role and centre."""
 
     role = SelectField(_l("Role"), choices=[SelectChoice(role, ROLE_LABELS[role]) for role in Role])
     centre_id = SelectField(_l("Centre"), coerce=int, choices=[])
 
 
-class ActiveForm(FlaskForm):
+class ActiveForm(AppForm):
     """Deactivate ("0") or reactivate ("1") an account."""
 
     active = HiddenField()
 
 
-class TokenForm(FlaskForm):
+class TokenForm(AppForm):
     """A new API token: what it is for."""
 
     name = StringField(

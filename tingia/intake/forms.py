@@ -6,7 +6,6 @@ import re
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -21,7 +20,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from tingia.centres.service import province_directory, provinces_by_name
-from tingia.i18n import CATEGORY_HINT_LABELS, PLATFORM_LABELS
+from tingia.i18n import CATEGORY_HINT_LABELS, PLATFORM_LABELS, AppForm
 from tingia.intake.service import as_uploaded, find_pending_uploads
 from tingia.intake.uploads import ImageRejected, UploadedImage, read_image_upload
 from tingia.matching.urls import canonical_url
@@ -49,7 +48,7 @@ def province_choices() -> list[SelectChoice]:
     ]
 
 
-class ReportForm(FlaskForm):
+class ReportForm(AppForm):
     """What a citizen reports: at least one of text, link or screenshot."""
 
     content = TextAreaField(
@@ -171,7 +170,7 @@ class ReportForm(FlaskForm):
         return valid
 
 
-class EraseContactForm(FlaskForm):
+class EraseContactForm(AppForm):
     """A reporter asks for their contact details to be deleted (CSRF-protected POST)."""
 
     confirm = BooleanField(
@@ -180,7 +179,7 @@ class EraseContactForm(FlaskForm):
     )
 
 
-class TrackForm(FlaskForm):
+class TrackForm(AppForm):
     """Look up a report by its tracking code."""
 
     class Meta:

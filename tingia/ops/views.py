@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from flask_wtf import FlaskForm
 
 from tingia.auth.decorators import admin_required
 from tingia.extensions import db
+from tingia.i18n import AppForm
 from tingia.jobs.outbox import given_up_query, reset_attempts
 from tingia.jobs.tasks import enqueue_report
 from tingia.models import Report
@@ -28,14 +28,14 @@ def _staff_only() -> None:
 def failed_jobs():
     """Reports given up on after their retries (national admins: every centre's)."""
     page = paginate_page(given_up_query(), per_page=50)
-    return render_template("staff/failed_jobs.html", page=page, form=FlaskForm())
+    return render_template("staff/failed_jobs.html", page=page, form=AppForm())
 
 
 @bp.post("/admin/jobs/<int:report_id>/requeue")
 @admin_required
 def requeue_job(report_id: int):
     """Clear a given-up report's attempts and queue it again."""
-    if not FlaskForm().validate_on_submit():
+    if not AppForm().validate_on_submit():
         abort(400)
     if not reset_attempts(report_id):
         abort(404)

@@ -7,12 +7,11 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, ValidationError
 
-from tingia.i18n import RATING_LABELS, SUBJECT_AREA_LABELS
+from tingia.i18n import RATING_LABELS, SUBJECT_AREA_LABELS, AppForm
 from tingia.models import Rating, SubjectArea
 from tingia.models.enums import member_or_none
 from tingia.publishing.public import PublicFilters
@@ -33,19 +32,19 @@ SOURCES_HINT = _l(
 )
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(AppForm):
     """Unpublish with a reason."""
 
     reason = StringField(_l("Reason"))
 
 
-class PublishableForm(FlaskForm):
+class PublishableForm(AppForm):
     """Show an image on the public page, or stop showing it."""
 
     publishable = HiddenField()
 
 
-class VerdictForm(FlaskForm):
+class VerdictForm(AppForm):
     """A verdict on a verifiable case."""
 
     rating = RadioField(
@@ -65,7 +64,7 @@ class VerdictForm(FlaskForm):
     sources = TextAreaField(_l("Sources"), description=SOURCES_HINT, render_kw={"rows": 4})
 
 
-class WarningForm(FlaskForm):
+class WarningForm(AppForm):
     """A fraud warning."""
 
     title = StringField(_l("Title"), render_kw={"maxlength": 300})
@@ -87,7 +86,7 @@ def _parse_day(raw: str | None) -> date | None:
     return date.fromisoformat(raw) if raw else None
 
 
-class PublicSearchForm(FlaskForm):
+class PublicSearchForm(AppForm):
     """Search and filters of the public verdict and warning lists (GET, nothing changes)."""
 
     class Meta:

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from tingia.i18n import SOURCE_LIST_LABELS
+from tingia.i18n import SOURCE_LIST_LABELS, AppForm
 from tingia.models import SourceList
 
 LIST_CHOICES = [SelectChoice(code, SOURCE_LIST_LABELS[code]) for code in SourceList]
 
 
-class ListForm(FlaskForm):
+class ListForm(AppForm):
     """National leads: put the source on a list, or take it off ("")."""
 
     list_kind = SelectField(
@@ -24,20 +23,20 @@ class ListForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), render_kw={"rows": 2})
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(AppForm):
     """Propose the source for a national list."""
 
     list_kind = SelectField(_l("List"), choices=LIST_CHOICES, validate_choice=False)
     reason = TextAreaField(_l("Reason"), render_kw={"rows": 2})
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(AppForm):
     """Accept or reject a proposal: the button pressed says which."""
 
     decision = HiddenField()
 
 
-class SourceFilterForm(FlaskForm):
+class SourceFilterForm(AppForm):
     """Filters of the source list (GET, no CSRF token)."""
 
     class Meta:

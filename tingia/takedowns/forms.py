@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from tingia.i18n import TAKEDOWN_CHANNEL_LABELS, TAKEDOWN_STATUS_LABELS
+from tingia.i18n import TAKEDOWN_CHANNEL_LABELS, TAKEDOWN_STATUS_LABELS, AppForm
 from tingia.models import TakedownChannel, TakedownStatus
 
 OUTCOMES = [status for status in TakedownStatus if status != TakedownStatus.REQUESTED]
 
 
-class TakedownForm(FlaskForm):
+class TakedownForm(AppForm):
     """Record a removal request sent to a platform."""
 
     url = StringField(_l("Link to remove"))
@@ -29,7 +28,7 @@ class TakedownForm(FlaskForm):
     )
 
 
-class OutcomeForm(FlaskForm):
+class OutcomeForm(AppForm):
     """What the platform did."""
 
     status = SelectField(
@@ -40,7 +39,7 @@ class OutcomeForm(FlaskForm):
     note = TextAreaField(_l("Note"), render_kw={"rows": 2})
 
 
-class TakedownFilterForm(FlaskForm):
+class TakedownFilterForm(AppForm):
     """Filters of the takedown list (GET, no CSRF token)."""
 
     class Meta:

@@ -4,7 +4,6 @@ required, which values are allowed) are checked once, in triage/service.py."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -20,7 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from tingia.cases.filters import ASSIGNED_TO_ME, UNASSIGNED, UNCATEGORISED, CaseFilter
-from tingia.i18n import CATEGORY_LABELS, PLATFORM_LABELS
+from tingia.i18n import CATEGORY_LABELS, PLATFORM_LABELS, AppForm
 from tingia.models import CaseStatus, Category, Platform
 from tingia.models.enums import member_or_none
 from tingia.triage.queue import PAGE_SIZES, STATUS_FILTERS, BulkAction, QueueOrder
@@ -40,7 +39,7 @@ STATUS_FILTER_LABELS = {
 }
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(AppForm):
     """The queue's filters (GET, so no CSRF token)."""
 
     class Meta:
@@ -115,7 +114,7 @@ class QueueFilterForm(FlaskForm):
         return int(size) if size in {str(n) for n in PAGE_SIZES} else PAGE_SIZES[0]
 
 
-class BulkForm(FlaskForm):
+class BulkForm(AppForm):
     """An action on the cases ticked in the queue: nothing is chosen until the user chooses."""
 
     case_ids = SelectMultipleField(coerce=int, validate_choice=False)
@@ -137,13 +136,13 @@ class BulkForm(FlaskForm):
     assignee = SelectField(_l("Assignee"), choices=[], validate_choice=False)
 
 
-class AssignForm(FlaskForm):
+class AssignForm(AppForm):
     """Give the case to a colleague ("" = nobody)."""
 
     assignee = SelectField(_l("Assign to"), choices=[], validate_choice=False)
 
 
-class TriageForm(FlaskForm):
+class TriageForm(AppForm):
     """The category comes from the button pressed."""
 
     category = HiddenField()
@@ -154,25 +153,25 @@ class TriageForm(FlaskForm):
     )
 
 
-class EscalateForm(FlaskForm):
+class EscalateForm(AppForm):
     """Hand the case to the national centre."""
 
     reason = StringField(_l("Why the national centre should handle it"))
 
 
-class CentreForm(FlaskForm):
+class CentreForm(AppForm):
     """National staff: give the case to another centre."""
 
     centre_id = SelectField(_l("Centre"), coerce=int, choices=[], validate_choice=False)
 
 
-class NoteForm(FlaskForm):
+class NoteForm(AppForm):
     """An internal note."""
 
     text = TextAreaField(_l("Internal note"), render_kw={"rows": 3})
 
 
-class MergeForm(FlaskForm):
+class MergeForm(AppForm):
     """Another case to merge into this one."""
 
     case_id = IntegerField(
@@ -180,7 +179,7 @@ class MergeForm(FlaskForm):
     )
 
 
-class CloseForm(FlaskForm):
+class CloseForm(AppForm):
     """Close a harmful, fraud or out-of-scope case."""
 
     action_taken = TextAreaField(
@@ -192,11 +191,11 @@ class CloseForm(FlaskForm):
     )
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(AppForm):
     """Confirm or reject a suggestion: the button pressed says which."""
 
     decision = HiddenField()
 
 
-class ActionForm(FlaskForm):
+class ActionForm(AppForm):
     """A button with no fields (publish, reopen, split): only the CSRF token."""
