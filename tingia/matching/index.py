@@ -354,7 +354,8 @@ class _PhotoHashCache:
         self._index_new_rows()
 
     def _rows_near(self, queries: np.ndarray) -> np.ndarray:
-        """Rows that may be within PHOTO_CANDIDATE_BITS of a query (a superset, unchecked)."""
+        """Rows that may be within PHOTO_CANDIDATE_BITS of a query (a superset, unchecked; a
+        row found through several chunks is there more than once)."""
         found = [np.arange(self.sorted_size, self.size)]
         for chunk in range(min(_CHUNKS, len(self.chunk_values))):
             mine = ((queries >> np.uint64(16 * chunk)) & np.uint64(0xFFFF)).astype(np.uint16)
@@ -368,22 +369,34 @@ class _PhotoHashCache:
                 # Concatenated ranges [start, end) without a Python loop.
                 offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
                 found.append(self.chunk_rows[chunk][offsets + np.arange(total)])
-        return np.unique(np.concatenate(found))
+        return np.concatenate(found)
 
     def near(self, phashes: list[int], max_bits: int, limit: int) -> list[int]:
-        """Reports with a photo hash within `max_bits` of one of these, nearest first."""
+        """Reports with a photo hash within `max_bits` of one of these, nearest first (on equal
+        distances, the row stored first)."""
         if not self.size:
             return []
         queries = np.array([to_unsigned(h) for h in phashes], dtype=np.uint64)
         rows = self._rows_near(queries)
         if not len(rows):
             return []
-        distances = np.bitwise_count(self.hashes[rows][:, None] ^ queries[None, :]).min(axis=1)
-        close = distances <= max_bits
-        rows, distances = rows[close], distances[close]
+        # Tens of thousands of rows at 1,000,000 reports, a handful of them close: the far ones
+        # are dropped before anything is sorted (np.unique over all of them was most of a
+        # photo query's time), and one query hash at a time keeps the temporaries small.
+        distances = _min_distances(self.hashes[rows], queries)
+        rows = np.unique(rows[distances <= max_bits])
+        distances = _min_distances(self.hashes[rows], queries)
         order = np.argsort(distances, kind="stable")
         reports = self.report_ids[rows[order]]
         return [int(report_id) for report_id in dict.fromkeys(reports.tolist())][:limit]
+
+
+def _min_distances(hashes: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    """Each hash's Hamming distance to the nearest of the queries (uint64 arrays)."""
+    distances = np.bitwise_count(hashes ^ queries[0])
+    for query in queries[1:]:
+        np.minimum(distances, np.bitwise_count(hashes ^ query), out=distances)
+    return distances
 
 
 _photo_cache_by_engine: dict[str, _PhotoHashCache] = {}
