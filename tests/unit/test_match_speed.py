@@ -2,9 +2,12 @@
 
 import cv2
 import numpy as np
+from matching_samples import long_text
 
-from tingia.matching import features, index
+from tingia.matching import features, index, textsim
 from tingia.matching.images import to_signed
+from tingia.matching.normalise import normalise_text as norm
+from tingia.matching.textsim import text_similarity
 
 
 def test_min_distances_is_the_distance_to_the_nearest_query():
@@ -61,3 +64,26 @@ def test_hamming_matrix_counts_differing_bits():
     b[2] = 0
     a[1, 31] = 0b101
     assert features.hamming_matrix(a, b).tolist() == [[256, 224, 0], [254, 222, 2]]
+
+
+def test_long_texts_are_aligned_one_way_only(monkeypatch):
+    words = norm(long_text(2)).split()[:60]
+    typed = list(words)
+    for i in range(5, 60, 12):  # a typo every 12 words: the fuzzy alignment is needed
+        typed[i] = typed[i][1] + typed[i][0] + typed[i][2:] if len(typed[i]) > 2 else "x"
+    a, b = " ".join(words), " ".join(typed)
+    expected = text_similarity(a, b)
+    calls = []
+    original = textsim._containment
+    monkeypatch.setattr(
+        textsim, "_containment", lambda short, long_: calls.append(1) or original(short, long_)
+    )
+    textsim._shingles.cache_clear()
+    assert text_similarity(a, b) == expected >= 95
+    assert len(calls) == 1  # the guard is 1 from 30 tokens: the other direction cannot count
+    # A short post typed twice still counts as a copy (its guard counts from 15 tokens).
+    post = "dap thuy dien hoa binh bi nut nuoc sap tran ve ha noi trong dem nay ngay mai"
+    typo = post.replace("thuy", "thyu")
+    calls.clear()
+    assert text_similarity(post, typo) >= 70
+    assert len(calls) == 2

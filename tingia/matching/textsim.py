@@ -169,8 +169,11 @@ def text_similarity(a: str, b: str, b_grams: bytes | None = None) -> float:
         )
     containment = _share(shared, short_text, short_n, long_text)
     full_score_tokens = FULL_SCORE_TOKENS
+    # From FULL_SCORE_TOKENS tokens the guard is 1 either way: the other direction's
+    # containment (a fuzzy alignment of the longer text) is only worked out when it can count.
     if (
-        containment >= COPY_CONTAINMENT
+        n_tokens < FULL_SCORE_TOKENS
+        and containment >= COPY_CONTAINMENT
         and _share(shared, long_text, long_n, short_text) >= COPY_CONTAINMENT
     ):
         full_score_tokens = FULL_SCORE_TOKENS_COPY
