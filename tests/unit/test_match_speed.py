@@ -87,3 +87,14 @@ def test_long_texts_are_aligned_one_way_only(monkeypatch):
     calls.clear()
     assert text_similarity(post, typo) >= 70
     assert len(calls) == 2
+
+
+def test_index_keys_are_the_winnowed_minima():
+    toks = norm(long_text(3)).split()
+    hashes = [textsim._key(" ".join(toks[i : i + 4])) for i in range(len(toks) - 3)]
+    minima = {min(hashes[i : i + 22]) for i in range(len(hashes) - 21)}
+    keys = textsim.index_keys(" ".join(toks))
+    assert keys == sorted(minima)[: textsim.MAX_INDEX_KEYS]
+    assert all(type(key) is int for key in keys)
+    short = " ".join(toks[:10])  # fewer 4-grams than a window: one key, the smallest
+    assert textsim.index_keys(short) == [min(hashes[:7])]

@@ -9,6 +9,7 @@ import zlib
 from functools import lru_cache
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
@@ -202,8 +203,8 @@ def index_keys(normalised: str) -> list[int]:
         return []
     hashes = [_key(" ".join(toks[i : i + INDEX_GRAM])) for i in range(len(toks) - INDEX_GRAM + 1)]
     window = min(INDEX_WINDOW, len(hashes))
-    selected = {min(hashes[i : i + window]) for i in range(len(hashes) - window + 1)}
-    return sorted(selected)[:MAX_INDEX_KEYS]
+    minima = sliding_window_view(np.array(hashes, dtype=np.int64), window).min(axis=1)
+    return np.unique(minima)[:MAX_INDEX_KEYS].tolist()  # sorted, distinct
 
 
 # --- openings: a headline sent alone ------------------------------------------------------
