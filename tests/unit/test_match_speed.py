@@ -98,3 +98,13 @@ def test_index_keys_are_the_winnowed_minima():
     assert all(type(key) is int for key in keys)
     short = " ".join(toks[:10])  # fewer 4-grams than a window: one key, the smallest
     assert textsim.index_keys(short) == [min(hashes[:7])]
+
+
+def test_bucket_starts_are_where_each_value_begins_in_sorted_order():
+    values = np.array([5, 0, 5, 65535, 2], dtype=np.uint16)
+    starts = index._bucket_starts(values)
+    assert len(starts) == 65537 and starts[-1] == 5
+    ordered = np.sort(values)
+    for value in (0, 1, 2, 5, 6, 65535):
+        assert starts[value] == np.searchsorted(ordered, value)
+        assert starts[value + 1] - starts[value] == np.count_nonzero(values == value)
