@@ -108,3 +108,24 @@ def test_bucket_starts_are_where_each_value_begins_in_sorted_order():
     for value in (0, 1, 2, 5, 6, 65535):
         assert starts[value] == np.searchsorted(ordered, value)
         assert starts[value + 1] - starts[value] == np.count_nonzero(values == value)
+
+
+def test_a_reused_bench_corpus_gets_the_columns_added_since(tmp_path):
+    from sqlalchemy import create_engine, inspect, text
+
+    from bench.matching import add_missing_columns
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    with engine.begin() as connection:  # attachments as an older schema had it
+        connection.execute(text("CREATE TABLE attachments (id INTEGER PRIMARY KEY, phash BIGINT)"))
+        connection.execute(text("INSERT INTO attachments (id, phash) VALUES (1, 5)"))
+    added = add_missing_columns(engine)
+    assert "attachments.lookup_hashes" in added
+    assert "attachments.id" not in added and "attachments.phash" not in added
+    columns = {column["name"] for column in inspect(engine).get_columns("attachments")}
+    assert "lookup_hashes" in columns
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT phash, lookup_hashes FROM attachments")).all() == [
+            (5, None)
+        ]
+    assert add_missing_columns(engine) == []  # nothing more the second time
