@@ -494,9 +494,36 @@ def stored_reports(options: dict) -> int:
     with app.app_context():
         count = 0
         if inspect(db.engine).has_table("reports"):
+            add_missing_columns(db.engine)
             count = db.session.scalar(select(func.count()).select_from(Report))
         db.engine.dispose()
     return count
+
+
+def add_missing_columns(engine) -> list[str]:
+    """Add to a reused corpus the nullable columns the models gained since it was built (NULL in
+    every row, as for reports grouped before them); the columns added, as table.column."""
+    from sqlalchemy import inspect, text
+    from sqlalchemy.schema import CreateColumn
+
+    from tingia.extensions import db
+
+    inspector = inspect(engine)
+    added = []
+    with engine.begin() as connection:
+        for table in db.metadata.sorted_tables:
+            if not inspector.has_table(table.name):
+                continue
+            present = {column["name"] for column in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name in present or not column.nullable or column.server_default:
+                    continue
+                ddl = CreateColumn(column).compile(dialect=engine.dialect)
+                connection.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {ddl}"))
+                added.append(f"{table.name}.{column.name}")
+    if added:
+        log(f"  columns added to the reused corpus: {', '.join(added)}")
+    return added
 
 
 def copy_corpus(options: dict, source: str) -> None:

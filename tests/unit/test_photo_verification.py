@@ -221,10 +221,12 @@ def test_new_photo_hashes_are_merged_into_the_chunk_index():
     assert cache.sorted_size == cache.size == len(rows)
     unsigned = stored.view(np.uint64)
     for chunk in range(4):
-        expected = np.sort((unsigned >> np.uint64(16 * chunk)) & np.uint64(0xFFFF))
-        assert np.array_equal(cache.chunk_values[chunk], expected.astype(np.uint16))
-        chunk_of_rows = (unsigned[cache.chunk_rows[chunk]] >> np.uint64(16 * chunk)) & 0xFFFF
-        assert np.array_equal(chunk_of_rows.astype(np.uint16), cache.chunk_values[chunk])
+        values = ((unsigned >> np.uint64(16 * chunk)) & np.uint64(0xFFFF)).astype(np.int64)
+        chunk_of_rows = values[cache.chunk_rows[chunk]]
+        assert np.array_equal(chunk_of_rows, np.sort(values))  # every row, sorted by value
+        starts = cache.chunk_starts[chunk]  # each value's rows start where it says
+        assert np.array_equal(starts[chunk_of_rows], np.searchsorted(chunk_of_rows, chunk_of_rows))
+        assert starts[-1] == len(rows)
     value = int(stored[-5]) ^ 0b1011  # a near copy of a merged row
     assert cache.near([value], 10, 5)[0] == rows[-5][1]
 

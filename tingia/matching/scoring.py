@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
+from tingia.matching.features import ratio_test_matches
 from tingia.matching.images import (
     MIN_SIDE,
     ImageFingerprint,
@@ -176,16 +177,13 @@ def verify_photos(a: bytes, b: bytes) -> PhotoMatch:
     fa, fb = unpack_features(a), unpack_features(b)
     if len(fa.descriptors) < 2 or len(fb.descriptors) < 2:
         return PhotoMatch(0)
-    pairs = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(fa.descriptors, fb.descriptors, k=2)
-    good = [
-        m
-        for m, n in (p for p in pairs if len(p) == 2)
-        if m.distance < RATIO_TEST * n.distance and m.distance <= MAX_DESCRIPTOR_BITS
-    ]
-    if len(good) < MIN_INLIERS:
-        return PhotoMatch(len(good))
-    src = fa.points[[m.queryIdx for m in good]]
-    dst = fb.points[[m.trainIdx for m in good]]
+    query, train = ratio_test_matches(
+        fa.descriptors, fb.descriptors, RATIO_TEST, MAX_DESCRIPTOR_BITS
+    )
+    if len(query) < MIN_INLIERS:
+        return PhotoMatch(len(query))
+    src = fa.points[query]
+    dst = fb.points[train]
     transform, mask = cv2.estimateAffinePartial2D(
         src, dst, method=cv2.RANSAC, ransacReprojThreshold=RANSAC_PIXELS, maxIters=1000
     )

@@ -9,6 +9,7 @@ import zlib
 from functools import lru_cache
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
@@ -169,8 +170,11 @@ def text_similarity(a: str, b: str, b_grams: bytes | None = None) -> float:
         )
     containment = _share(shared, short_text, short_n, long_text)
     full_score_tokens = FULL_SCORE_TOKENS
+    # From FULL_SCORE_TOKENS tokens the guard is 1 either way: the other direction's
+    # containment (a fuzzy alignment of the longer text) is only worked out when it can count.
     if (
-        containment >= COPY_CONTAINMENT
+        n_tokens < FULL_SCORE_TOKENS
+        and containment >= COPY_CONTAINMENT
         and _share(shared, long_text, long_n, short_text) >= COPY_CONTAINMENT
     ):
         full_score_tokens = FULL_SCORE_TOKENS_COPY
@@ -199,8 +203,8 @@ def index_keys(normalised: str) -> list[int]:
         return []
     hashes = [_key(" ".join(toks[i : i + INDEX_GRAM])) for i in range(len(toks) - INDEX_GRAM + 1)]
     window = min(INDEX_WINDOW, len(hashes))
-    selected = {min(hashes[i : i + window]) for i in range(len(hashes) - window + 1)}
-    return sorted(selected)[:MAX_INDEX_KEYS]
+    minima = sliding_window_view(np.array(hashes, dtype=np.int64), window).min(axis=1)
+    return np.unique(minima)[:MAX_INDEX_KEYS].tolist()  # sorted, distinct
 
 
 # --- openings: a headline sent alone ------------------------------------------------------
