@@ -98,6 +98,7 @@ class StoredImage:
     ocr_text: str = ""
     regions: tuple[int, ...] = ()  # a photo's crop-hypothesis hashes
     features: bytes | None = None  # a photo's ORB features
+    lookups: tuple[int, ...] = ()  # a query photo's lookup-only crop grid (random: unmatched)
 
 
 @dataclass(frozen=True)
@@ -257,6 +258,7 @@ def _fingerprint(image: StoredImage):
         has_photo=not image.text_heavy,
         region_hashes=image.regions,
         features=image.features,
+        lookup_hashes=image.lookups,
     )
 
 
@@ -726,6 +728,13 @@ def make_queries(count: int, size: int, options: dict) -> list[Query]:
             images = [photo_copy(new_photo(rng), rng, 0)]
         queries.append(Query("unrelated", text, None, images, None))
     rng.shuffle(queries)
+    # Every query photo looks up its crop grid too (images.lookup_hashes: 80 more hashes), drawn
+    # from a generator of their own so the queries themselves stay those of earlier runs.
+    grid_rng = random.Random(f"{options['seed']}-grid-{size}")
+    for query in queries:
+        for image in query.images:
+            if not image.text_heavy:
+                image.lookups = tuple(_signed(_random_hash(grid_rng)) for _ in range(80))
     db.session.rollback()
     return queries
 
