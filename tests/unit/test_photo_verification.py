@@ -205,6 +205,18 @@ def test_multi_index_hashing_finds_what_a_scan_finds():
     assert {3 // 13 + 1, 1200 // 13 + 1, 4500 // 13 + 1} <= set(found)
 
 
+def test_lookup_hashes_find_stored_hashes_near_them():
+    rng = np.random.default_rng(6)
+    stored = rng.integers(0, 2**63, 5000, dtype=np.int64)
+    cache = index._PhotoHashCache()
+    cache._append([(i + 1, i // 13 + 1, int(value)) for i, value in enumerate(stored)])
+    cache._sort()
+    grid = [int(stored[100]) ^ 0b111, int(stored[2600]) ^ (1 << 40)]  # 3 bits, 1 bit away
+    grid += [int(value) for value in rng.integers(0, 2**63, 78, dtype=np.int64)]  # unmatched
+    assert cache.near([], 10, 50, grid)[:2] == [2600 // 13 + 1, 100 // 13 + 1]  # nearest first
+    assert cache.near([int(stored[4000])], 10, 50, grid)[0] == 4000 // 13 + 1
+
+
 def test_new_photo_hashes_are_merged_into_the_chunk_index():
     rng = np.random.default_rng(7)
     stored = rng.integers(-(2**63), 2**63 - 1, 3 * index.TAIL_ROWS + 1, dtype=np.int64)

@@ -377,10 +377,8 @@ def candidate_rows(
     """Grouped reports the index finds for these signals (text, link and image keys; photos
     near in the photo-hash cache), those in open cases (or in cases of these states), with what
     scoring needs of them: one statement (two with a photo: the cache catches up first)."""
-    looked_up = _photo_hashes(signals) + [
-        value for image in signals.images if image.has_photo for value in image.lookup_hashes
-    ]
-    photo_ids = index.candidates_by_photo(looked_up, exclude_report_id)
+    grid = [value for image in signals.images if image.has_photo for value in image.lookup_hashes]
+    photo_ids = index.candidates_by_photo(_photo_hashes(signals), exclude_report_id, grid)
     return index.lookup_rows(
         index_keys_of(signals),
         photo_ids,
