@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from enum import StrEnum
 
 import cv2
 import numpy as np
@@ -105,7 +106,7 @@ class MatchScore:
     apart_inliers: int = 0
 
 
-class Framing:
+class Framing(StrEnum):
     """How two verified photos' frames lie: the new one inside the old (or the same frame), the
     old inside the new, or two overlapping framings of one scene (a second shot)."""
 
