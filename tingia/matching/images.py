@@ -293,14 +293,15 @@ def _phash(img: Image.Image) -> int:
 def region_hashes(img: Image.Image) -> tuple[int, ...]:
     """pHashes of the photo under crop hypotheses (REGION_CUTS): a copy cropped by up to 15 %
     on any sides has a hypothesis close to one of its original's."""
+    return tuple(_phash(_cut(img, cuts)) for cuts in REGION_CUTS)
+
+
+def _cut(img: Image.Image, cuts: tuple[float, float, float, float]) -> Image.Image:
+    """The image with these shares (left, top, right, bottom) cut off its sides."""
     w, h = img.size
-    return tuple(
-        _phash(
-            img.crop(
-                (round(w * left), round(h * top), round(w * (1 - right)), round(h * (1 - bottom)))
-            )
-        )
-        for left, top, right, bottom in REGION_CUTS
+    left, top, right, bottom = cuts
+    return img.crop(
+        (round(w * left), round(h * top), round(w * (1 - right)), round(h * (1 - bottom)))
     )
 
 
@@ -317,15 +318,8 @@ def lookup_hashes(img: Image.Image) -> tuple[int, ...]:
     """pHashes of the photo's crop grid (LOOKUP_CUTS on each side), for candidate lookup only."""
     small = img.copy()
     small.thumbnail((LOOKUP_SIDE, LOOKUP_SIDE), Image.Resampling.BOX)
-    w, h = small.size
     return tuple(
-        _phash(
-            small.crop(
-                (round(w * left), round(h * top), round(w * (1 - right)), round(h * (1 - bottom)))
-            )
-        )
-        for left, top, right, bottom in itertools.product(LOOKUP_CUTS, repeat=4)
-        if left or top or right or bottom
+        _phash(_cut(small, cuts)) for cuts in itertools.product(LOOKUP_CUTS, repeat=4) if any(cuts)
     )
 
 
