@@ -307,9 +307,9 @@ def _cut(img: Image.Image, cuts: tuple[float, float, float, float]) -> Image.Ima
 
 # Lookup-only crop grid: every combination of these shares cut off each side (81 crops, the
 # whole photo aside), hashed on the photo downscaled to LOOKUP_SIDE (pHash reads 32 x 32 px).
-# On the dev set it brings a copy cut by 5-15 % (with a caption or resized too) within 10 bits
-# of its original's stored hypotheses 88-100 % of the time instead of 74-96 %; no unrelated
-# pair came within 12 bits (12,300 pairs).
+# Measured on the dev set's copies against their story photo's stored hypotheses, share within
+# 10 bits: photo_combo 0.74 -> 0.88, cropped 0.96 -> 1.00, caption over 0.95 -> 1.00 (in_post
+# 0.91 and border 0.98 unchanged); of 12,300 unrelated pairs none within 10 bits, 3 at 12.
 LOOKUP_CUTS = (0.0, 0.05, 0.10)
 LOOKUP_SIDE = 256
 

@@ -379,9 +379,9 @@ class _PhotoHashCache:
     ) -> list[int]:
         """Reports with a photo hash within `max_bits` of one of these, nearest first (on equal
         distances, the row stored first). `lookups` (a photo's crop grid, ~80 hashes) are
-        compared only with the rows they find: ~190,000 of them at 1,000,000 reports. Probing
-        them by exact chunks only (~10,000 rows, CPU p95 8.5 ms instead of 30) lost photo
-        combos' recall on the dev set (0.894 -> 0.843): grouping comes first."""
+        compared only with the rows they find (about six times those of the hypotheses).
+        Probing them by exact chunks only (bench.matching at 1,000,000: CPU p95 8.5 ms instead
+        of 30.1) lost photo combos' recall on the dev set (0.894 -> 0.843): grouping first."""
         if not self.size:
             return []
         close = []

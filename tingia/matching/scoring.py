@@ -131,11 +131,16 @@ def build_signals(
     return ReportSignals(
         text=normalised,
         url=canonical_url(url),
-        linked=bool(url and url.strip()),
+        linked=has_link(url),
         images=tuple(images),
         ocr_text=normalise_text(ocr),
         claims=claim_terms(text) if long_enough else frozenset(),
     )
+
+
+def has_link(url: str | None) -> bool:
+    """The report was sent with a link (ReportSignals.linked)."""
+    return bool(url and url.strip())
 
 
 @dataclass(frozen=True)

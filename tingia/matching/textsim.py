@@ -233,8 +233,8 @@ def opening_similarity(a: str, b: str) -> float:
     n = len(short_tokens)
     if not MIN_INDEX_TOKENS <= n < FULL_SCORE_TOKENS:
         return 0.0
-    long_tokens = tokens(long_[: 3 * len(short) + 64])
-    if len(long_tokens) < n or len(tokens(long_)) < FULL_SCORE_TOKENS:
+    long_tokens = tokens(long_)
+    if len(long_tokens) < FULL_SCORE_TOKENS:
         return 0.0
     opening = " ".join(long_tokens[:n])
     return OPENING_SCORE if fuzz.ratio(" ".join(short_tokens), opening) >= OPENING_RATIO else 0.0
