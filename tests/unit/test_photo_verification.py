@@ -23,6 +23,7 @@ from tingia.matching.images import (
     is_text_heavy,
     pack_hashes,
     screenshot_post_text,
+    to_signed,
     unpack_hashes,
 )
 from tingia.matching.scoring import (
@@ -217,6 +218,27 @@ def test_lookup_hashes_find_stored_hashes_near_them():
     assert cache.near([int(stored[4000])], 10, 50, grid)[0] == 4000 // 13 + 1
 
 
+def test_grid_lookups_find_what_a_full_scan_finds():
+    """Each grid hash is compared only with the rows its own probes read: everything within 7
+    bits of one of them is found (one chunk is then within one bit), nothing beyond 10."""
+    rng = np.random.default_rng(5)
+    stored = rng.integers(0, 2**63, 20_000, dtype=np.int64).view(np.uint64)
+    cache = index._PhotoHashCache()
+    cache._append([(i + 1, i // 13 + 1, to_signed(int(v))) for i, v in enumerate(stored)])
+    cache._sort()
+    grid = []
+    for row in rng.choice(len(stored), 60, replace=False):
+        flips = rng.choice(64, int(rng.integers(0, 12)), replace=False)
+        grid.append(int(stored[row]) ^ sum(1 << int(bit) for bit in flips))
+    grid += [int(v) for v in rng.integers(0, 2**63, 20, dtype=np.int64)]
+    distances = np.bitwise_count(stored[:, None] ^ np.array(grid, dtype=np.uint64)[None, :])
+    report_of = np.arange(len(stored)) // 13 + 1
+    within = {bits: set(report_of[distances.min(axis=1) <= bits].tolist()) for bits in (7, 10)}
+    found = set(cache.near([], 10, 1000, [to_signed(g) for g in grid]))
+    assert within[7] <= found <= within[10]
+    assert len(within[7]) > 30
+
+
 def test_new_photo_hashes_are_merged_into_the_chunk_index():
     rng = np.random.default_rng(7)
     stored = rng.integers(-(2**63), 2**63 - 1, 3 * index.TAIL_ROWS + 1, dtype=np.int64)
@@ -239,6 +261,7 @@ def test_new_photo_hashes_are_merged_into_the_chunk_index():
         starts = cache.chunk_starts[chunk]  # each value's rows start where it says
         assert np.array_equal(starts[chunk_of_rows], np.searchsorted(chunk_of_rows, chunk_of_rows))
         assert starts[-1] == len(rows)
+        assert np.array_equal(cache.chunk_hashes[chunk], unsigned[cache.chunk_rows[chunk]])
     value = int(stored[-5]) ^ 0b1011  # a near copy of a merged row
     assert cache.near([value], 10, 5)[0] == rows[-5][1]
 

@@ -263,7 +263,10 @@ class _PhotoHashCache:
     often than not (always up to 7 bits); the rows whose chunk equals the query's or differs by
     one bit (17 probes per chunk) are read from their value's bucket and checked in full. Each
     chunk's buckets start where `chunk_starts` says (65,537 offsets: two reads per probe,
-    where a binary search over 2,000,000 sorted values missed the CPU cache at every step).
+    where a binary search over 2,000,000 sorted values missed the CPU cache at every step),
+    and each chunk keeps its own copy of the hashes in bucket order (`chunk_hashes`): a probe
+    reads one contiguous run instead of gathering rows from all over the table, which at
+    1,000,000 reports was most of a photo query's time (a cache miss per row read).
     Rows added since the last sort are scanned directly until there are TAIL_ROWS of them,
     then merged in.
     """
@@ -273,6 +276,7 @@ class _PhotoHashCache:
     size: int = 0
     sorted_size: int = 0
     chunk_rows: list[np.ndarray] = field(default_factory=list)  # rows sorted by chunk value
+    chunk_hashes: list[np.ndarray] = field(default_factory=list)  # their hashes, same order
     chunk_starts: list[np.ndarray] = field(default_factory=list)  # value -> first of its rows
     last_id: int = 0
     last_row: tuple[int, int] | None = None  # (report_id, phash) of the row with id last_id
@@ -280,7 +284,7 @@ class _PhotoHashCache:
 
     def _reset(self) -> None:
         self.size, self.sorted_size, self.last_id, self.last_row = 0, 0, 0, None
-        self.chunk_rows, self.chunk_starts = [], []
+        self.chunk_rows, self.chunk_hashes, self.chunk_starts = [], [], []
 
     def _append(self, rows: list[tuple[int, int, int]]) -> None:
         needed = self.size + len(rows)
@@ -300,10 +304,12 @@ class _PhotoHashCache:
 
     def _sort(self) -> None:
         """Index every row by its chunks (after a bulk load)."""
-        self.chunk_rows, self.chunk_starts = [], []
+        self.chunk_rows, self.chunk_hashes, self.chunk_starts = [], [], []
         for chunk in range(_CHUNKS):
             values = self._chunk(0, chunk)
-            self.chunk_rows.append(np.argsort(values, kind="stable").astype(np.int32))
+            rows = np.argsort(values, kind="stable").astype(np.int32)
+            self.chunk_rows.append(rows)
+            self.chunk_hashes.append(self.hashes[rows])
             self.chunk_starts.append(_bucket_starts(values))
         self.sorted_size = self.size
 
@@ -317,6 +323,7 @@ class _PhotoHashCache:
             at = starts[values[order].astype(np.intp) + 1]  # after the rows of each bucket
             rows = (order + self.sorted_size).astype(np.int32)
             self.chunk_rows[chunk] = np.insert(self.chunk_rows[chunk], at, rows)
+            self.chunk_hashes[chunk] = np.insert(self.chunk_hashes[chunk], at, self.hashes[rows])
             self.chunk_starts[chunk] = starts + _bucket_starts(values)
         self.sorted_size = self.size
 
@@ -357,52 +364,65 @@ class _PhotoHashCache:
             cursor.close()
         self._index_new_rows()
 
-    def _rows_near(self, queries: np.ndarray) -> np.ndarray:
-        """Rows that may be within PHOTO_CANDIDATE_BITS of a query (a superset, unchecked; a
-        row found through several chunks is there more than once)."""
-        found = [np.arange(self.sorted_size, self.size)]
+    def _close_rows(self, queries: np.ndarray, max_bits: int, *, own_only: bool) -> np.ndarray:
+        """Rows within `max_bits` of a query (uint64 array) among those its probes find: of
+        any of the queries, or (`own_only`) of the query whose probe found the row. A row
+        found through several chunks is there more than once."""
+        close = []
+        tail = np.arange(self.sorted_size, self.size)
+        if len(tail):
+            close.append(tail[_min_distances(self.hashes[tail], queries) <= max_bits])
         for chunk in range(len(self.chunk_starts)):
             mine = ((queries >> np.uint64(16 * chunk)) & np.uint64(0xFFFF)).astype(np.uint16)
-            probes = np.unique((mine[:, None] ^ _PROBES[None, :]).ravel()).astype(np.intp)
+            probes = (mine[:, None] ^ _PROBES[None, :]).astype(np.intp).ravel()
+            if not own_only:
+                probes = np.unique(probes)
             bucket_starts = self.chunk_starts[chunk]
-            starts, ends = bucket_starts[probes], bucket_starts[probes + 1]
-            lengths = ends - starts
+            starts = bucket_starts[probes]
+            lengths = bucket_starts[probes + 1] - starts
             total = int(lengths.sum())
-            if total:
-                # Concatenated ranges [start, end) without a Python loop.
-                offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-                found.append(self.chunk_rows[chunk][offsets + np.arange(total)])
-        return np.concatenate(found)
+            if not total:
+                continue
+            # Concatenated ranges [start, end) without a Python loop.
+            positions = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+            positions += np.arange(total)
+            hashes = self.chunk_hashes[chunk][positions]
+            if own_only:
+                owners = np.repeat(np.repeat(np.arange(len(queries)), len(_PROBES)), lengths)
+                distances = np.bitwise_count(hashes ^ queries[owners])
+            else:
+                distances = _min_distances(hashes, queries)
+            close.append(self.chunk_rows[chunk][positions[distances <= max_bits]])
+        return np.concatenate(close) if close else np.zeros(0, dtype=np.int32)
 
     def near(
         self, phashes: list[int], max_bits: int, limit: int, lookups: list[int] = ()
     ) -> list[int]:
         """Reports with a photo hash within `max_bits` of one of these, nearest first (on equal
-        distances, the row stored first). `lookups` (a photo's crop grid, ~80 hashes) are
-        compared only with the rows they find (about six times those of the hypotheses).
+        distances, the row stored first). `lookups` (a photo's crop grid, ~80 hashes) are each
+        compared only with the rows their own probes find (six times those of the
+        hypotheses: comparing them with every grid hash was most of a photo query's time).
         Probing them by exact chunks only (bench.matching at 1,000,000: CPU p95 8.5 ms instead
         of 30.1) lost photo combos' recall on the dev set (0.894 -> 0.843): grouping first."""
         if not self.size:
             return []
-        close = []
-        for hashes in (phashes, lookups):
-            if not hashes:
-                continue
-            queries = np.array([to_unsigned(h) for h in hashes], dtype=np.uint64)
-            rows = self._rows_near(queries)
-            # Tens of thousands of rows at 1,000,000 reports, a handful of them close: the far
-            # ones are dropped before anything is sorted (np.unique over all of them was most
-            # of a photo query's time), one query hash at a time keeps the temporaries small.
-            if len(rows):
-                close.append(rows[_min_distances(self.hashes[rows], queries) <= max_bits])
+        close = [
+            self._close_rows(_unsigned(hashes), max_bits, own_only=own_only)
+            for hashes, own_only in ((phashes, False), (lookups, True))
+            if hashes
+        ]
         if not close:
             return []
         rows = np.unique(np.concatenate(close))
-        everything = [to_unsigned(h) for h in [*phashes, *lookups]]
-        distances = _min_distances(self.hashes[rows], np.array(everything, dtype=np.uint64))
+        distances = _min_distances(self.hashes[rows], _unsigned([*phashes, *lookups]))
         order = np.argsort(distances, kind="stable")
         reports = self.report_ids[rows[order]]
         return [int(report_id) for report_id in dict.fromkeys(reports.tolist())][:limit]
+
+
+def _unsigned(phashes: list[int]) -> np.ndarray:
+    """Signed 64-bit hashes as stored, as a uint64 array."""
+    return np.array([to_unsigned(h) for h in phashes], dtype=np.uint64)
 
 
 def _bucket_starts(values: np.ndarray) -> np.ndarray:
