@@ -29,10 +29,15 @@ def test_photo_cache_returns_reports_nearest_first_each_once():
     cache._sort()
     assert cache.near([base], 10, 10) == [3, 1, 2]
     assert cache.near([base], 10, 2) == [3, 1]
-    # 8 bits from `base`, 2 in every 16-bit chunk: beyond what one-bit probes find.
-    assert cache.near([base ^ 0x0300_0300_0300_0300], 10, 10) == []
-    # 7 bits from `base`: found; the other rows differ from it in chunk 0 too.
-    assert cache.near([base ^ 0x0300_0300_0300_0100], 10, 10) == [3]
+    # 9 bits from `base`, 3 in each of its 21/21/22-bit chunks: beyond two-bit probes.
+    beyond = base ^ (0b111 << 10) ^ (0b111 << 21) ^ (0b111 << 42)
+    assert cache.near([beyond], 10, 10) == []
+    # 8 bits from `base` (2, 3 and 3 in its chunks): always found; no other row is probed.
+    assert cache.near([base ^ (0b11 << 10) ^ (0b111 << 21) ^ (0b111 << 42)], 10, 10) == [3]
+    # As a grid hash (one-bit probes) 6 bits apart, 2 in each chunk, is not looked for...
+    assert cache.near([], 10, 10, [base ^ (0b11 << 10) ^ (0b11 << 21) ^ (0b11 << 42)]) == []
+    # ... 5 bits apart always is.
+    assert cache.near([], 10, 10, [base ^ (0b1 << 10) ^ (0b11 << 21) ^ (0b11 << 42)]) == [3]
 
 
 def _opencv_ratio_test(a, b, ratio, max_bits):
@@ -101,11 +106,12 @@ def test_index_keys_are_the_winnowed_minima():
 
 
 def test_bucket_starts_are_where_each_value_begins_in_sorted_order():
-    values = np.array([5, 0, 5, 65535, 2], dtype=np.uint16)
-    starts = index._bucket_starts(values)
-    assert len(starts) == 65537 and starts[-1] == 5
+    top = (1 << 22) - 1
+    values = np.array([5, 0, 5, top, 2], dtype=np.intp)
+    starts = index._bucket_starts(values, 2)  # the 22-bit chunk
+    assert len(starts) == top + 2 and starts[-1] == 5
     ordered = np.sort(values)
-    for value in (0, 1, 2, 5, 6, 65535):
+    for value in (0, 1, 2, 5, 6, top):
         assert starts[value] == np.searchsorted(ordered, value)
         assert starts[value + 1] - starts[value] == np.count_nonzero(values == value)
 

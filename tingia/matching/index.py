@@ -19,6 +19,7 @@ Memory per stored report (measured with `python -m bench.matching`, README "Benc
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 from dataclasses import dataclass, field
@@ -248,25 +249,43 @@ def rows_for_reports(report_ids: list[int], *, with_features: bool = False) -> l
         cursor.close()
 
 
-_CHUNKS = 4  # 16-bit chunks of a 64-bit hash (multi-index hashing)
-_CHUNK_VALUES = 1 << 16
-_PROBES = np.array([0] + [1 << bit for bit in range(16)], dtype=np.uint16)
+# Multi-index hashing over three chunks of 21, 21 and 22 bits: a hash within d bits of a
+# query has some chunk within d // 3 bits of the query's. The stored hypotheses are probed
+# with every flip of up to two bits of each chunk (always found up to 8 bits apart), the ~80
+# hashes of the new photo's crop grid with flips of one bit (always found up to 5 bits).
+_CHUNK_BITS = (21, 21, 22)
+_CHUNK_SHIFTS = (0, 21, 42)
+HYPOTHESIS_FLIP_BITS = 2
+GRID_FLIP_BITS = 1
+
+
+def _flips(width: int, most: int) -> np.ndarray:
+    """Every mask of `width` bits with at most `most` bits set (0 first)."""
+    masks = [0]
+    for count in range(1, most + 1):
+        masks += [
+            sum(1 << bit for bit in bits) for bits in itertools.combinations(range(width), count)
+        ]
+    return np.array(masks, dtype=np.int64)
+
+
+_FLIPS = {most: [_flips(width, most) for width in _CHUNK_BITS] for most in (1, 2)}
 
 
 @dataclass
 class _PhotoHashCache:
     """Every row of `photo_hashes` as numpy arrays, grown in place as rows are added.
 
-    Searched by multi-index hashing (Norouzi et al.): each hash is split into four 16-bit
-    chunks, and for each chunk the rows are kept sorted by its value. Two hashes within
-    PHOTO_CANDIDATE_BITS of each other have some chunk within one bit of each other more
-    often than not (always up to 7 bits); the rows whose chunk equals the query's or differs by
-    one bit (17 probes per chunk) are read from their value's bucket and checked in full. Each
-    chunk's buckets start where `chunk_starts` says (65,537 offsets: two reads per probe,
-    where a binary search over 2,000,000 sorted values missed the CPU cache at every step),
-    and each chunk keeps its own copy of the hashes in bucket order (`chunk_hashes`): a probe
-    reads one contiguous run instead of gathering rows from all over the table, which at
-    1,000,000 reports was most of a photo query's time (a cache miss per row read).
+    Searched by multi-index hashing (Norouzi et al.): each hash is split into three chunks
+    (_CHUNK_BITS), and for each chunk the rows are kept sorted by its value; the rows whose
+    chunk equals the query's up to a few flipped bits are read from those values' buckets and
+    checked in full. Each chunk's buckets start where `chunk_starts` says (an offset per
+    value: two reads per probe, where a binary search over 2,000,000 sorted values missed the
+    CPU cache at every step), and each chunk keeps its own copy of the hashes in bucket order
+    (`chunk_hashes`): a probe reads one contiguous run instead of gathering rows from all over
+    the table. With 2,000,000 rows a bucket holds half a row on average: four 16-bit chunks
+    (30 rows a bucket) read 2,000 rows per hash, which for a photo's ~90 hashes was most of a
+    query's time at 1,000,000 reports.
     Rows added since the last sort are scanned directly until there are TAIL_ROWS of them,
     then merged in.
     """
@@ -299,32 +318,31 @@ class _PhotoHashCache:
         self.last_id, self.last_row = ids[-1], (report_ids[-1], phashes[-1])
 
     def _chunk(self, start: int, chunk: int) -> np.ndarray:
-        hashes = self.hashes[start : self.size]
-        return ((hashes >> np.uint64(16 * chunk)) & np.uint64(0xFFFF)).astype(np.uint16)
+        return _chunk_values(self.hashes[start : self.size], chunk)
 
     def _sort(self) -> None:
         """Index every row by its chunks (after a bulk load)."""
         self.chunk_rows, self.chunk_hashes, self.chunk_starts = [], [], []
-        for chunk in range(_CHUNKS):
+        for chunk in range(len(_CHUNK_BITS)):
             values = self._chunk(0, chunk)
             rows = np.argsort(values, kind="stable").astype(np.int32)
             self.chunk_rows.append(rows)
             self.chunk_hashes.append(self.hashes[rows])
-            self.chunk_starts.append(_bucket_starts(values))
+            self.chunk_starts.append(_bucket_starts(values, chunk))
         self.sorted_size = self.size
 
     def _merge_tail(self) -> None:
         """Index the rows added since the last sort: merged into the sorted chunk arrays, one
-        copy of them (a few milliseconds at 1,000,000 reports) every TAIL_ROWS rows."""
-        for chunk in range(_CHUNKS):
+        copy of them (some milliseconds at 1,000,000 reports) every TAIL_ROWS rows."""
+        for chunk in range(len(_CHUNK_BITS)):
             values = self._chunk(self.sorted_size, chunk)
             order = np.argsort(values, kind="stable")
             starts = self.chunk_starts[chunk]
-            at = starts[values[order].astype(np.intp) + 1]  # after the rows of each bucket
+            at = starts[values[order] + 1]  # after the rows of each bucket
             rows = (order + self.sorted_size).astype(np.int32)
             self.chunk_rows[chunk] = np.insert(self.chunk_rows[chunk], at, rows)
             self.chunk_hashes[chunk] = np.insert(self.chunk_hashes[chunk], at, self.hashes[rows])
-            self.chunk_starts[chunk] = starts + _bucket_starts(values)
+            starts += _bucket_starts(values, chunk)
         self.sorted_size = self.size
 
     def _index_new_rows(self) -> None:
@@ -364,19 +382,17 @@ class _PhotoHashCache:
             cursor.close()
         self._index_new_rows()
 
-    def _close_rows(self, queries: np.ndarray, max_bits: int, *, own_only: bool) -> np.ndarray:
-        """Rows within `max_bits` of a query (uint64 array) among those its probes find: of
-        any of the queries, or (`own_only`) of the query whose probe found the row. A row
-        found through several chunks is there more than once."""
+    def _close_rows(self, queries: np.ndarray, max_bits: int, flip_bits: int) -> np.ndarray:
+        """Rows within `max_bits` of a query (uint64 array) whose chunk equals the query's
+        with up to `flip_bits` bits flipped (each row compared with the query whose probe found
+        it). A row found through several chunks is there more than once."""
         close = []
         tail = np.arange(self.sorted_size, self.size)
         if len(tail):
             close.append(tail[_min_distances(self.hashes[tail], queries) <= max_bits])
         for chunk in range(len(self.chunk_starts)):
-            mine = ((queries >> np.uint64(16 * chunk)) & np.uint64(0xFFFF)).astype(np.uint16)
-            probes = (mine[:, None] ^ _PROBES[None, :]).astype(np.intp).ravel()
-            if not own_only:
-                probes = np.unique(probes)
+            flips = _FLIPS[flip_bits][chunk]
+            probes = (_chunk_values(queries, chunk)[:, None] ^ flips[None, :]).ravel()
             bucket_starts = self.chunk_starts[chunk]
             starts = bucket_starts[probes]
             lengths = bucket_starts[probes + 1] - starts
@@ -386,12 +402,8 @@ class _PhotoHashCache:
             # Concatenated ranges [start, end) without a Python loop.
             positions = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
             positions += np.arange(total)
-            hashes = self.chunk_hashes[chunk][positions]
-            if own_only:
-                owners = np.repeat(np.repeat(np.arange(len(queries)), len(_PROBES)), lengths)
-                distances = np.bitwise_count(hashes ^ queries[owners])
-            else:
-                distances = _min_distances(hashes, queries)
+            owners = np.repeat(np.repeat(np.arange(len(queries)), len(flips)), lengths)
+            distances = np.bitwise_count(self.chunk_hashes[chunk][positions] ^ queries[owners])
             close.append(self.chunk_rows[chunk][positions[distances <= max_bits]])
         return np.concatenate(close) if close else np.zeros(0, dtype=np.int32)
 
@@ -399,16 +411,15 @@ class _PhotoHashCache:
         self, phashes: list[int], max_bits: int, limit: int, lookups: list[int] = ()
     ) -> list[int]:
         """Reports with a photo hash within `max_bits` of one of these, nearest first (on equal
-        distances, the row stored first). `lookups` (a photo's crop grid, ~80 hashes) are each
-        compared only with the rows their own probes find (six times those of the
-        hypotheses: comparing them with every grid hash was most of a photo query's time).
-        Probing them by exact chunks only (bench.matching at 1,000,000: CPU p95 8.5 ms instead
-        of 30.1) lost photo combos' recall on the dev set (0.894 -> 0.843): grouping first."""
+        distances, the row stored first). `lookups` (a photo's crop grid, ~80 hashes) are probed
+        with fewer flips than the hypotheses (GRID_FLIP_BITS). Each hash is compared only with
+        the rows its own probes find: comparing every row found with every hash was most of a
+        photo query's time."""
         if not self.size:
             return []
         close = [
-            self._close_rows(_unsigned(hashes), max_bits, own_only=own_only)
-            for hashes, own_only in ((phashes, False), (lookups, True))
+            self._close_rows(_unsigned(hashes), max_bits, flip_bits)
+            for hashes, flip_bits in ((phashes, HYPOTHESIS_FLIP_BITS), (lookups, GRID_FLIP_BITS))
             if hashes
         ]
         if not close:
@@ -425,11 +436,17 @@ def _unsigned(phashes: list[int]) -> np.ndarray:
     return np.array([to_unsigned(h) for h in phashes], dtype=np.uint64)
 
 
-def _bucket_starts(values: np.ndarray) -> np.ndarray:
-    """Where each 16-bit value's rows start among rows sorted by value (65,537 offsets: the
-    last is the number of rows)."""
-    starts = np.zeros(_CHUNK_VALUES + 1, dtype=np.int64)
-    np.cumsum(np.bincount(values, minlength=_CHUNK_VALUES), out=starts[1:])
+def _chunk_values(hashes: np.ndarray, chunk: int) -> np.ndarray:
+    """One chunk's value of each hash (uint64 array), as indices."""
+    mask = np.uint64((1 << _CHUNK_BITS[chunk]) - 1)
+    return ((hashes >> np.uint64(_CHUNK_SHIFTS[chunk])) & mask).astype(np.intp)
+
+
+def _bucket_starts(values: np.ndarray, chunk: int) -> np.ndarray:
+    """Where each of a chunk's values has its rows among rows sorted by value (one offset per
+    value and one more: the number of rows)."""
+    starts = np.zeros((1 << _CHUNK_BITS[chunk]) + 1, dtype=np.int32)
+    np.cumsum(np.bincount(values, minlength=1 << _CHUNK_BITS[chunk]), out=starts[1:])
     return starts
 
 
