@@ -139,3 +139,33 @@ def test_a_headline_alone_joins_the_linked_article_it_titles_not_an_excerpt_open
     # the article's link is still only a headline inside a text: at most a suggestion.
     quoting = build_signals(headline + "\n" + OTHER_POST, None)
     assert score_reports(alone, quoting).score < DEFAULT_AUTO_THRESHOLD
+
+
+def _photo(phash: int, regions: tuple[int, ...] = (), features: bytes | None = None):
+    return ImageFingerprint(
+        "e" * 64, 800, 600, phash, phash, None, False, "", True, regions, features
+    )
+
+
+def test_only_the_candidates_whose_photos_are_nearest_are_verified():
+    from tingia.matching.scoring import nearest_photo_candidates
+
+    new = build_signals("", None, [_photo(0, (0, 0xFF))])
+    far = {rid: build_signals("", None, [_photo((1 << (rid + 20)) - 1)]) for rid in range(1, 6)}
+    near = build_signals(
+        "", None, [_photo(0xFFFF_FFFF_0000_0000, (0b111,))]
+    )  # a hypothesis 3 bits off
+    text_only = build_signals("một bài khác hẳn", None)
+    candidates = {**far, 9: near, 10: text_only}
+    # The nearest photos first, by their closest pair of hypotheses; text-only ones never count.
+    assert nearest_photo_candidates(new, candidates, 3) == {9, 1, 2}
+    assert nearest_photo_candidates(new, candidates, 10) == {1, 2, 3, 4, 5, 9}
+    assert nearest_photo_candidates(build_signals("chữ", None), candidates, 3) == {1, 2, 3, 4, 5, 9}
+
+
+def test_an_unverified_photo_pair_may_only_suggest():
+    from tingia.matching.scoring import HASH_ONLY_CAP, photo_evidence
+
+    same = _photo(0x1234_5678_9ABC_DEF0)
+    assert photo_evidence(same, same, verify=True)[0] == 100.0  # no features: hashes decide
+    assert photo_evidence(same, same, verify=False)[0] == HASH_ONLY_CAP

@@ -256,7 +256,9 @@ def _framing(match: PhotoMatch) -> str:
     return ""
 
 
-def photo_evidence(a: ImageFingerprint, b: ImageFingerprint) -> tuple[float, str, int]:
+def photo_evidence(
+    a: ImageFingerprint, b: ImageFingerprint, verify: bool = True
+) -> tuple[float, str, int]:
     """Score 0..100 of two photos: local features verified geometrically, else hashes.
 
     With features on both sides the verification decides. Two photos that overlap (MIN_INLIERS
@@ -268,9 +270,12 @@ def photo_evidence(a: ImageFingerprint, b: ImageFingerprint) -> tuple[float, str
     caption has few matches, but its geometry agrees). When the features are inconclusive
     (fewer than MIN_INLIERS: a smooth photo, a heavy overlay) or missing, the global hashes
     decide as they always did. Returned with the Framing of the verified match ("" if none) and
-    its number of inliers.
+    its number of inliers. Not `verify`: the features are not compared (a far candidate, see
+    matching.service), and hashes alone may only suggest.
     """
     hashed = _hash_similarity(a, b)
+    if not verify:
+        return min(hashed, HASH_ONLY_CAP), "", 0
     if a.features is None or b.features is None:
         return hashed, "", 0
     match = verify_photos(a.features, b.features)
@@ -287,6 +292,28 @@ def photo_evidence(a: ImageFingerprint, b: ImageFingerprint) -> tuple[float, str
         span = VERIFIED_INLIERS - EVIDENT_INLIERS
         verified = 50.0 + 50.0 * (match.inliers - EVIDENT_INLIERS) / span
     return max(verified, hashed, _distance_score(region_distance(a, b))), framing, match.inliers
+
+
+def nearest_photo_candidates(
+    new: ReportSignals, candidates: dict[int, ReportSignals], limit: int
+) -> set[int]:
+    """Of the candidates (by report id) with a photo, the `limit` whose photos are nearest the
+    new report's (closest pair of crop hypotheses or whole-photo hashes; ties: lower id)."""
+    photos = [image for image in new.images if image.has_photo and _usable(image)]
+    theirs = {
+        report_id: [image for image in old.images if image.has_photo and _usable(image)]
+        for report_id, old in candidates.items()
+    }
+    theirs = {report_id: images for report_id, images in theirs.items() if images}
+    if not photos or len(theirs) <= limit:
+        return set(theirs)
+    distance = {
+        report_id: min(
+            min(region_distance(a, b), hamming(a.phash, b.phash)) for a in photos for b in images
+        )
+        for report_id, images in theirs.items()
+    }
+    return set(sorted(distance, key=lambda report_id: (distance[report_id], report_id))[:limit])
 
 
 def _usable(img: ImageFingerprint) -> bool:
@@ -306,8 +333,9 @@ def _best(candidates: Iterable[MatchScore]) -> MatchScore:
     return best
 
 
-def _image_scores(new: ReportSignals, old: ReportSignals) -> Iterable[MatchScore]:
-    """Exact-bytes matches, and perceptual matches between photos only."""
+def _image_scores(new: ReportSignals, old: ReportSignals, verify: bool) -> Iterable[MatchScore]:
+    """Exact-bytes matches, and perceptual matches between photos only (`verify`: with their
+    local features)."""
     for a in filter(_usable, new.images):
         for b in filter(_usable, old.images):
             if a.sha256 == b.sha256:
@@ -316,17 +344,18 @@ def _image_scores(new: ReportSignals, old: ReportSignals) -> Iterable[MatchScore
                 # Screenshots share one layout, so their perceptual hashes are close whatever
                 # the post says: they are compared through their OCR text instead, and only a
                 # photo shown inside one (has_photo) is compared as a photo.
-                score, framing, inliers = photo_evidence(a, b)
+                score, framing, inliers = photo_evidence(a, b, verify)
                 apart = inliers if framing == Framing.APART else 0
                 yield MatchScore(score, "image_similar", framing, inliers, apart)
 
 
-def score_reports(new: ReportSignals, old: ReportSignals) -> MatchScore:
-    """Strongest evidence that two reports are about the same story (max over evidence)."""
+def score_reports(new: ReportSignals, old: ReportSignals, verify: bool = True) -> MatchScore:
+    """Strongest evidence that two reports are about the same story (max over evidence);
+    `verify`: compare their photos' local features (photo_evidence)."""
     candidates: list[MatchScore] = []
     if new.url and new.url == old.url and is_content_url(new.url):
         candidates.append(MatchScore(100.0, "url"))
-    candidates.extend(_image_scores(new, old))
+    candidates.extend(_image_scores(new, old, verify))
     candidates.append(MatchScore(text_similarity(new.text, old.text, old.text_grams), "text"))
     # Only the opening of a linked report's text is an article's title: an excerpt or a rewrite
     # may begin with a related article's title quoted in the body.
