@@ -16,22 +16,30 @@ from tingia.matching import index
 from tingia.matching.images import (
     LOOKUP_CUTS,
     REGION_CUTS,
+    Features,
+    ImageFingerprint,
     OcrLine,
     embedded_photo,
     fingerprint_image,
     hamming,
     is_text_heavy,
+    pack_features,
     pack_hashes,
     screenshot_post_text,
     to_signed,
+    unpack_features,
     unpack_hashes,
 )
 from tingia.matching.scoring import (
     DEFAULT_AUTO_THRESHOLD,
+    FEW_INLIERS,
+    MIN_INLIERS,
     PHOTO_CANDIDATE_BITS,
     Framing,
+    PhotoMatch,
     build_signals,
     decide,
+    few_inliers_copy,
     photo_evidence,
     photo_similarity,
     region_distance,
@@ -391,3 +399,64 @@ def test_a_step_aside_contains_a_crop_of_the_first_shot_but_frames_the_first_dif
     assert photo_evidence(shots["aside"], shots["crop"])[:2] == (100.0, Framing.AROUND)
     # ...but against the first shot itself it is another framing of the scene.
     assert photo_evidence(shots["aside"], shots["first"])[:2] == (0.0, Framing.APART)
+
+
+def _fewer_features(fingerprint, step: int):
+    """The fingerprint with every step-th of its ORB keypoints only: a smoother photo's."""
+    features = unpack_features(fingerprint.features)
+    kept = Features(
+        features.width,
+        features.height,
+        features.points[::step],
+        features.descriptors[::step],
+    )
+    return replace(fingerprint, features=pack_features(kept))
+
+
+def test_features_pack_round_trip(coffee):
+    blob = fp(coffee).features
+    assert pack_features(unpack_features(blob)) == blob
+
+
+def test_a_smooth_copy_with_few_matches_inside_its_original_is_a_copy():
+    # A photo combo (two sides cut, a caption over it, half size, JPEG 40) of a photo with a
+    # sixth of chelsea's keypoints: the smooth dev-set photos keep 3-11 consistent matches.
+    story = BASES["chelsea"].story_photo()
+    rng = random.Random(3)
+    cropped = photos.crop_sides(story, rng, 2, 0.05, 0.1)
+    combo = photos.resize(photos.caption_over(cropped, "Sự thật về vụ việc", FONTS, rng), 0.5)
+    original, copy = fp(story), _fewer_features(fp(combo, quality=40), 6)
+    assert FEW_INLIERS <= verify_photos(copy.features, original.features).inliers < MIN_INLIERS
+    score, framing, _ = photo_evidence(copy, original)
+    assert score >= DEFAULT_AUTO_THRESHOLD and framing == Framing.INSIDE
+
+
+@pytest.mark.parametrize("step", [8, 10, 12, 16])
+def test_a_close_second_shot_with_few_matches_is_no_copy(step):
+    for name in ("coffee", "chelsea", "astronaut"):
+        base = BASES[name]
+        shot = photos.second_shot(base, random.Random(4), shift=(0.04, 0.08))
+        first, aside = fp(base.story_photo()), _fewer_features(fp(shot, quality=40), step)
+        assert verify_photos(aside.features, first.features).inliers < MIN_INLIERS
+        assert photo_evidence(aside, first)[0] < DEFAULT_AUTO_THRESHOLD, (name, step)
+
+
+def _photo(region_hash: int) -> ImageFingerprint:
+    return ImageFingerprint("", 400, 300, 0, 0, None, False, "", True, (region_hash,))
+
+
+@pytest.mark.parametrize(
+    ("match", "copy"),
+    [
+        (PhotoMatch(FEW_INLIERS, 0.0, 0.2, 0.1), True),  # a crop: inside, 20 % of b outside it
+        (PhotoMatch(FEW_INLIERS - 1, 0.0, 0.2, 0.1), False),  # too few to say
+        (PhotoMatch(FEW_INLIERS, 0.0, 0.0, 0.0), False),  # the same frame: no crop (app chrome)
+        (PhotoMatch(FEW_INLIERS, 0.2, 0.0, 0.0), False),  # b inside a: a step aside can be
+        (PhotoMatch(FEW_INLIERS, 0.0, 0.2, 1.5), False),  # turned: another shot
+        (PhotoMatch(FEW_INLIERS, 0.1, 0.1, 0.0), False),  # each shows what the other does not
+    ],
+)
+def test_few_matches_make_a_copy_only_of_a_crop_inside_its_original(match, copy):
+    assert few_inliers_copy(_photo(0), _photo(0b1111), match) is copy
+    far = (1 << (PHOTO_CANDIDATE_BITS + 1)) - 1  # crop hypotheses too far apart
+    assert few_inliers_copy(_photo(0), _photo(far), match) is False

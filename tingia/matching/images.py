@@ -245,12 +245,8 @@ def orb_features(img: Image.Image) -> bytes | None:
     keypoints, descriptors = orb.compute(equalised, keypoints)
     if descriptors is None or len(keypoints) < 8:
         return None
-    points = np.array([kp.pt for kp in keypoints], dtype=np.float32) * 64
-    return (
-        _FEATURE_HEADER.pack(gray.width, gray.height, len(keypoints))
-        + points.round().astype("<u2").tobytes()
-        + descriptors.astype(np.uint8).tobytes()
-    )
+    points = np.array([kp.pt for kp in keypoints], dtype=np.float32)
+    return pack_features(Features(gray.width, gray.height, points, descriptors))
 
 
 def _spread(keypoints, size: tuple[int, int]) -> list:
@@ -265,6 +261,15 @@ def _spread(keypoints, size: tuple[int, int]) -> list:
     for members in cells.values():
         kept += sorted(members, key=lambda kp: -kp.response)[:per_cell]
     return kept
+
+
+def pack_features(features: Features) -> bytes:
+    """Features as the blob orb_features stores (unpack_features reads it)."""
+    return (
+        _FEATURE_HEADER.pack(features.width, features.height, len(features.points))
+        + (features.points * 64).round().astype("<u2").tobytes()
+        + features.descriptors.astype(np.uint8).tobytes()
+    )
 
 
 def unpack_features(blob: bytes) -> Features:

@@ -63,6 +63,18 @@ VERIFIED_INLIERS = 24  # at or above, with one photo inside the other: the same 
 ROTATION_TOLERANCE_DEGREES = 0.5
 CONTAINED_TOLERANCE = 0.04  # share of a frame allowed outside the other (alignment error)
 HASH_ONLY_CAP = 65.0
+# A smooth photo made small (a crop under a caption, resized) keeps only 3-11 consistent ORB
+# matches with its original. From FEW_INLIERS of them, a new photo that is a crop of an old one
+# (inside it at the same angle, and at least FEW_INLIERS_CROP of the old frame outside it)
+# whose crop hypotheses are within PHOTO_CANDIDATE_BITS of the other's is a copy
+# (FEW_INLIERS_SCORE: joined, below any fuller evidence). Measured on the dev set's photo pairs
+# with crop hypotheses within 12 bits and 3-11 inliers: 49 pairs of one story's photos (25 of
+# them photo combos, 12-39 % of the old frame outside), none of a story photo and a second shot
+# (one close shot contains a cropped copy: the other way round), none of two stories' photos
+# (without FEW_INLIERS_CROP, two screenshots of one app matched on its chrome in place).
+FEW_INLIERS = 6
+FEW_INLIERS_CROP = 0.05
+FEW_INLIERS_SCORE = 80.0
 # Photos are candidates (and verified with ORB) when some crop hypotheses of theirs are this
 # close (region_hashes, 64-bit pHash); unrelated dev-set photos were never closer than 14.
 PHOTO_CANDIDATE_BITS = 10
@@ -186,7 +198,7 @@ def verify_photos(a: bytes, b: bytes) -> PhotoMatch:
     query, train = ratio_test_matches(
         fa.descriptors, fb.descriptors, RATIO_TEST, MAX_DESCRIPTOR_BITS
     )
-    if len(query) < MIN_INLIERS:
+    if len(query) < FEW_INLIERS:
         return PhotoMatch(len(query))
     src = fa.points[query]
     dst = fb.points[train]
@@ -256,6 +268,19 @@ def _framing(match: PhotoMatch) -> str:
     return ""
 
 
+def few_inliers_copy(a: ImageFingerprint, b: ImageFingerprint, match: PhotoMatch) -> bool:
+    """Whether photo a, verified against b with fewer than MIN_INLIERS matches, is a crop of b:
+    FEW_INLIERS matches or more, a inside b at the same angle with FEW_INLIERS_CROP of b's
+    frame outside it, and crop hypotheses within PHOTO_CANDIDATE_BITS."""
+    # Only the new photo inside the old: a step-aside shot can contain a crop of the first.
+    return (
+        match.inliers >= FEW_INLIERS
+        and _framing(match) == Framing.INSIDE
+        and match.outside_b >= FEW_INLIERS_CROP
+        and region_distance(a, b) <= PHOTO_CANDIDATE_BITS
+    )
+
+
 def photo_evidence(
     a: ImageFingerprint, b: ImageFingerprint, verify: bool = True
 ) -> tuple[float, str, int]:
@@ -269,9 +294,10 @@ def photo_evidence(
     global ones, or the closest pair of crop hypotheses: a weakly textured photo under a
     caption has few matches, but its geometry agrees). When the features are inconclusive
     (fewer than MIN_INLIERS: a smooth photo, a heavy overlay) or missing, the global hashes
-    decide as they always did. Returned with the Framing of the verified match ("" if none) and
-    its number of inliers. Not `verify`: the features are not compared (a far candidate, see
-    matching.service), and hashes alone may only suggest.
+    decide as they always did, but for a smooth copy whose few matches and crop hypotheses
+    agree (few_inliers_copy: FEW_INLIERS_SCORE). Returned with the Framing of the verified
+    match ("" if none) and its number of inliers. Not `verify`: the features are not compared
+    (a far candidate, see matching.service), and hashes alone may only suggest.
     """
     hashed = _hash_similarity(a, b)
     if not verify:
@@ -280,6 +306,8 @@ def photo_evidence(
         return hashed, "", 0
     match = verify_photos(a.features, b.features)
     if match.inliers < MIN_INLIERS:
+        if few_inliers_copy(a, b, match):
+            return FEW_INLIERS_SCORE, Framing.INSIDE, match.inliers
         # Textured enough to have features, yet they do not agree: hashes alone may suggest.
         return min(hashed, HASH_ONLY_CAP), "", match.inliers
     framing = _framing(match)
