@@ -11,10 +11,11 @@ Memory per stored report (measured with `python -m bench.matching`, README "Benc
   ~10 on average for the benchmark's ~100-word reports, ~38 bytes each on SQLite and ~100 on
   PostgreSQL; per photo 13 `photo_hashes` rows (~430 bytes on SQLite) and ~9 KB of ORB
   features in `attachments`; the texts' 3-gram hashes in `reports` (~375 bytes);
-- each worker process: per stored photo 13 hashes of 16 bytes (pHash + report id; up to twice
-  that while the arrays have room to grow) plus the chunk index (13 x 4 x 4 bytes of sorted row
-  numbers; 4 offset tables of 65,537 entries, 2 MB, whatever the size): 575 bytes measured
-  (tracemalloc) at 1,000,000 reports, 86 per stored report; nothing per text report.
+- each worker process: per `photo_hashes` row its hash and report id (16 bytes; up to twice
+  that while the arrays have room to grow) plus the chunk index (3 x 4 bytes of sorted row
+  numbers and 3 x 8 bytes of the hashes in bucket order) and three offset tables (2^21, 2^21
+  and 2^22 entries of 4 bytes, 32 MB once more than TAIL_ROWS rows are held): 149 MB kept
+  (tracemalloc) at 1,000,000 reports, 156 bytes per stored report; nothing per text report.
 """
 
 from __future__ import annotations
@@ -283,7 +284,7 @@ class _PhotoHashCache:
     value: two reads per probe, where a binary search over 2,000,000 sorted values missed the
     CPU cache at every step), and each chunk keeps its own copy of the hashes in bucket order
     (`chunk_hashes`): a probe reads one contiguous run instead of gathering rows from all over
-    the table. With 2,000,000 rows a bucket holds half a row on average: four 16-bit chunks
+    the table. With 2,000,000 rows a bucket holds about one row: four 16-bit chunks
     (30 rows a bucket) read 2,000 rows per hash, which for a photo's ~90 hashes was most of a
     query's time at 1,000,000 reports.
     Rows added since the last sort are scanned directly until there are TAIL_ROWS of them,
