@@ -255,7 +255,7 @@ def rows_for_reports(report_ids: list[int], *, with_features: bool = False) -> l
 # with every flip of up to two bits of each chunk (always found up to 8 bits apart), the ~80
 # hashes of the new photo's crop grid with flips of one bit (always found up to 5 bits).
 _CHUNK_BITS = (21, 21, 22)
-_CHUNK_SHIFTS = (0, 21, 42)
+_CHUNK_SHIFTS = tuple(itertools.accumulate(_CHUNK_BITS[:-1], initial=0))  # 0, 21, 42
 HYPOTHESIS_FLIP_BITS = 2
 GRID_FLIP_BITS = 1
 

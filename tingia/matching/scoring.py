@@ -327,11 +327,8 @@ def nearest_photo_candidates(
 ) -> set[int]:
     """Of the candidates (by report id) with a photo, the `limit` whose photos are nearest the
     new report's (closest pair of crop hypotheses or whole-photo hashes; ties: lower id)."""
-    photos = [image for image in new.images if image.has_photo and _usable(image)]
-    theirs = {
-        report_id: [image for image in old.images if image.has_photo and _usable(image)]
-        for report_id, old in candidates.items()
-    }
+    photos = _comparable_photos(new)
+    theirs = {report_id: _comparable_photos(old) for report_id, old in candidates.items()}
     theirs = {report_id: images for report_id, images in theirs.items() if images}
     if not photos or len(theirs) <= limit:
         return set(theirs)
@@ -342,6 +339,11 @@ def nearest_photo_candidates(
         for report_id, images in theirs.items()
     }
     return set(sorted(distance, key=lambda report_id: (distance[report_id], report_id))[:limit])
+
+
+def _comparable_photos(signals: ReportSignals) -> list[ImageFingerprint]:
+    """The report's images that are compared as photos (photo_evidence)."""
+    return [image for image in signals.images if image.has_photo and _usable(image)]
 
 
 def _usable(img: ImageFingerprint) -> bool:
