@@ -34,10 +34,15 @@ def test_photo_cache_returns_reports_nearest_first_each_once():
     assert cache.near([beyond], 10, 10) == []
     # 8 bits from `base` (2, 3 and 3 in its chunks): always found; no other row is probed.
     assert cache.near([base ^ (0b11 << 10) ^ (0b111 << 21) ^ (0b111 << 42)], 10, 10) == [3]
-    # As a grid hash (one-bit probes) 6 bits apart, 2 in each chunk, is not looked for...
-    assert cache.near([], 10, 10, [base ^ (0b11 << 10) ^ (0b11 << 21) ^ (0b11 << 42)]) == []
-    # ... 5 bits apart always is.
-    assert cache.near([], 10, 10, [base ^ (0b1 << 10) ^ (0b11 << 21) ^ (0b11 << 42)]) == [3]
+    # A grid hash (two-bit probes in the first two chunks, one-bit in the third) 8 bits apart,
+    # 3, 3 and 2 in its chunks, is not looked for...
+    assert cache.near([], 10, 10, [base ^ (0b111 << 10) ^ (0b111 << 21) ^ (0b11 << 42)]) == []
+    # ... 7 bits apart always is, however they fall (3 + 2 + 2, 3 + 3 + 1).
+    for grid_hash in (
+        base ^ (0b111 << 10) ^ (0b11 << 21) ^ (0b11 << 42),
+        base ^ (0b111 << 10) ^ (0b111 << 21) ^ (0b1 << 42),
+    ):
+        assert cache.near([], 10, 10, [grid_hash])[0] == 3  # the nearest first
 
 
 def _opencv_ratio_test(a, b, ratio, max_bits):

@@ -394,7 +394,7 @@ def candidate_rows(
 # only the candidates whose photos are nearest the new one's in hash space are verified (an
 # unrelated report with a photo met up to 8 text candidates with photos at 1,000,000 reports);
 # the others' photos count by their hashes alone, which may only suggest.
-MAX_VERIFIED_CANDIDATES = 4
+MAX_VERIFIED_CANDIDATES = 8
 
 
 def case_matches(
