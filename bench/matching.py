@@ -195,6 +195,8 @@ def _excerpt(text: str, rng: random.Random) -> str:
 
 
 def _signed(value: int) -> int:
+    """A 64-bit hash (of either sign: a stored one flipped) as the pipeline stores it."""
+    value &= _MASK64
     return value - (1 << 64) if value >> 63 else value
 
 

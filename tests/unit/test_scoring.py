@@ -158,9 +158,13 @@ def test_only_the_candidates_whose_photos_are_nearest_are_verified():
     text_only = build_signals("một bài khác hẳn", None)
     candidates = {**far, 9: near, 10: text_only}
     # The nearest photos first, by their closest pair of hypotheses; text-only ones never count.
-    assert nearest_photo_candidates(new, candidates, 3) == {9, 1, 2}
-    assert nearest_photo_candidates(new, candidates, 10) == {1, 2, 3, 4, 5, 9}
-    assert nearest_photo_candidates(build_signals("chữ", None), candidates, 3) == {1, 2, 3, 4, 5, 9}
+    assert nearest_photo_candidates(new, candidates, 3, 3) == {9, 1, 2}
+    assert nearest_photo_candidates(new, candidates, 10, 10) == {1, 2, 3, 4, 5, 9}
+    everything = {1, 2, 3, 4, 5, 9}
+    assert nearest_photo_candidates(build_signals("chữ", None), candidates, 3, 3) == everything
+    # Photos farther than the photo-hash cache looks (PHOTO_CANDIDATE_BITS) count apart.
+    assert nearest_photo_candidates(new, candidates, 10, 1) == {9, 1}
+    assert nearest_photo_candidates(new, candidates, 10, 0) == {9}
 
 
 def test_an_unverified_photo_pair_may_only_suggest():

@@ -323,14 +323,15 @@ def photo_evidence(
 
 
 def nearest_photo_candidates(
-    new: ReportSignals, candidates: dict[int, ReportSignals], limit: int
+    new: ReportSignals, candidates: dict[int, ReportSignals], limit: int, far_limit: int
 ) -> set[int]:
     """Of the candidates (by report id) with a photo, the `limit` whose photos are nearest the
-    new report's (closest pair of crop hypotheses or whole-photo hashes; ties: lower id)."""
+    new report's (closest pair of crop hypotheses or whole-photo hashes; ties: lower id), of
+    which at most `far_limit` farther than PHOTO_CANDIDATE_BITS."""
     photos = _comparable_photos(new)
     theirs = {report_id: _comparable_photos(old) for report_id, old in candidates.items()}
     theirs = {report_id: images for report_id, images in theirs.items() if images}
-    if not photos or len(theirs) <= limit:
+    if not photos:
         return set(theirs)
     distance = {
         report_id: min(
@@ -338,7 +339,9 @@ def nearest_photo_candidates(
         )
         for report_id, images in theirs.items()
     }
-    return set(sorted(distance, key=lambda report_id: (distance[report_id], report_id))[:limit])
+    nearest = sorted(distance, key=lambda report_id: (distance[report_id], report_id))[:limit]
+    near = [report_id for report_id in nearest if distance[report_id] <= PHOTO_CANDIDATE_BITS]
+    return set(near + nearest[len(near) : len(near) + far_limit])
 
 
 def _comparable_photos(signals: ReportSignals) -> list[ImageFingerprint]:
