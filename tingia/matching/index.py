@@ -439,7 +439,7 @@ class _PhotoHashCache:
         rows = np.unique(np.concatenate(close))
         if not len(rows):
             return []
-        # The few rows found against every hash at once (a loop over ~90 hashes cost more).
+        # The few rows found, against every hash at once.
         queries = _unsigned([*phashes, *lookups])
         distances = np.bitwise_count(self.hashes[rows][:, None] ^ queries[None, :]).min(axis=1)
         order = np.argsort(distances, kind="stable")
