@@ -52,7 +52,7 @@ from bench.devset import (
     url_with_tracking,
     wrap_with_comments,
 )
-from tingia.matching.images import pack_hashes, unpack_hashes
+from tingia.matching.images import pack_hashes, to_signed, unpack_hashes
 
 CHUNK = 5000  # reports generated per task; report ids are global, so chunks are independent
 BASE_TIME = "2026-01-01T00:00:00+00:00"
@@ -142,10 +142,12 @@ def photo_copy(photo: Photo, rng: random.Random, max_bits: int) -> StoredImage:
     """A citizen's copy of a story photo: a few bits of every hash flipped, features noisy."""
     return StoredImage(
         _sha(rng),
-        _signed(_flip_bits(photo.phash, rng.randint(0, max_bits), rng)),
-        _signed(_flip_bits(photo.dhash, rng.randint(0, max_bits), rng)),
+        to_signed(_flip_bits(photo.phash, rng.randint(0, max_bits), rng)),
+        to_signed(_flip_bits(photo.dhash, rng.randint(0, max_bits), rng)),
         False,
-        regions=tuple(_signed(_flip_bits(h, rng.randint(0, max_bits), rng)) for h in photo.regions),
+        regions=tuple(
+            to_signed(_flip_bits(h, rng.randint(0, max_bits), rng)) for h in photo.regions
+        ),
         features=synthetic_features(photo.seed, rng, rng.randint(4, 16)),
     )
 
@@ -194,12 +196,6 @@ def _excerpt(text: str, rng: random.Random) -> str:
     return " ".join(words[start : start + keep])
 
 
-def _signed(value: int) -> int:
-    """A 64-bit hash (of either sign: a stored one flipped) as the pipeline stores it."""
-    value &= _MASK64
-    return value - (1 << 64) if value >> 63 else value
-
-
 def generate_chunk(vocab: Vocabulary, provinces: Sequence[str], chunk: int, seed: int):
     """The reports with ids chunk*CHUNK+1 .. (chunk+1)*CHUNK, grouped in stories (cases)."""
     rng = random.Random(f"{seed}-{chunk}")
@@ -230,7 +226,9 @@ def generate_chunk(vocab: Vocabulary, provinces: Sequence[str], chunk: int, seed
                 images.append(photo_copy(photo, rng, 4))
             if rng.random() < 0.1:
                 layout = _flip_bits(SCREENSHOT_LAYOUT, rng.randint(0, 8), rng)
-                images.append(StoredImage(_sha(rng), _signed(layout), _signed(layout), True, text))
+                images.append(
+                    StoredImage(_sha(rng), to_signed(layout), to_signed(layout), True, text)
+                )
             yield StoredReport(
                 id=report_id,
                 case_id=case_id,
@@ -702,7 +700,9 @@ def make_queries(count: int, size: int, options: dict) -> list[Query]:
             content = see_more(row.content, rng)
         elif kind == "screenshot":
             layout = _flip_bits(SCREENSHOT_LAYOUT, rng.randint(0, 8), rng)
-            images = [StoredImage(_sha(rng), _signed(layout), _signed(layout), True, row.content)]
+            images = [
+                StoredImage(_sha(rng), to_signed(layout), to_signed(layout), True, row.content)
+            ]
         elif kind == "link":
             content = rng.choice(("", "tin giả?", "Link này có thật không?"))
             url = rng.choice((url_with_tracking, lambda u, _: url_mobile(u)))(row.url, rng)
@@ -724,7 +724,7 @@ def make_queries(count: int, size: int, options: dict) -> list[Query]:
         images = []
         if rng.random() < 0.3:
             layout = _flip_bits(SCREENSHOT_LAYOUT, rng.randint(0, 8), rng)
-            images = [StoredImage(_sha(rng), _signed(layout), _signed(layout), True, text)]
+            images = [StoredImage(_sha(rng), to_signed(layout), to_signed(layout), True, text)]
             text = ""
         elif rng.random() < 0.3:
             images = [photo_copy(new_photo(rng), rng, 0)]
@@ -736,7 +736,7 @@ def make_queries(count: int, size: int, options: dict) -> list[Query]:
     for query in queries:
         for image in query.images:
             if not image.text_heavy:
-                image.lookups = tuple(_signed(_random_hash(grid_rng)) for _ in range(80))
+                image.lookups = tuple(to_signed(_random_hash(grid_rng)) for _ in range(80))
     db.session.rollback()
     return queries
 

@@ -437,11 +437,7 @@ class _PhotoHashCache:
         if not close:
             return []
         rows = np.unique(np.concatenate(close))
-        if not len(rows):
-            return []
-        # The few rows found, against every hash at once.
-        queries = _unsigned([*phashes, *lookups])
-        distances = np.bitwise_count(self.hashes[rows][:, None] ^ queries[None, :]).min(axis=1)
+        distances = _min_distances(self.hashes[rows], _unsigned([*phashes, *lookups]))
         order = np.argsort(distances, kind="stable")
         reports = self.report_ids[rows[order]]
         return [int(report_id) for report_id in dict.fromkeys(reports.tolist())][:limit]

@@ -393,7 +393,7 @@ def candidate_rows(
 # Comparing two photos' local features (ORB) is the costliest step of scoring, ~0.3-0.5 ms a
 # pair: only the candidates whose photos are nearest the new one's in hash space are verified,
 # and of those at most MAX_FAR_VERIFIED whose photos are farther than the photo-hash cache
-# looks (an unrelated report with a photo met up to 8 text candidates with photos, all far, at
+# looks (an unrelated report with a photo met up to 8 text candidates with photos at
 # 1,000,000 reports); the others' photos count by their hashes alone, which may only suggest.
 # With 4 verified, bench.quality lost photo combos' recall (0.945 -> 0.928) and other shots'
 # precision (1.000 -> 0.983). With 8, of them at most 2 far, it printed the precision and recall
