@@ -109,3 +109,21 @@ def test_a_started_worker_keeps_its_startup_objects_out_of_full_collections(app)
         gc.unfreeze()
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
+
+
+def test_a_started_worker_has_the_compiled_photo_loops_ready(app, monkeypatch):
+    """Compiling the photo loops (numba) takes seconds: a worker does it, or loads them from
+    the disk cache, before taking its first report."""
+    import signal
+
+    from tingia.jobs import worker
+
+    warmed = []
+    monkeypatch.setattr(worker, "warm_up_photo_matching", lambda: warmed.append(True))
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        worker.run_worker(app, burst=True)
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+    assert warmed == [True]

@@ -67,15 +67,6 @@ def test_ratio_test_matches_what_opencv_matches():
     assert len(query) > 20  # the copies do match
 
 
-def test_hamming_matrix_counts_differing_bits():
-    a = np.zeros((2, 32), dtype=np.uint8)
-    b = np.full((3, 32), 0xFF, dtype=np.uint8)
-    b[1, :4] = 0
-    b[2] = 0
-    a[1, 31] = 0b101
-    assert features.hamming_matrix(a, b).tolist() == [[256, 224, 0], [254, 222, 2]]
-
-
 def test_long_texts_are_aligned_one_way_only(monkeypatch):
     words = norm(long_text(2)).split()[:60]
     typed = list(words)
@@ -140,3 +131,38 @@ def test_a_reused_bench_corpus_gets_the_columns_added_since(tmp_path):
             (5, None)
         ]
     assert add_missing_columns(engine) == []  # nothing more the second time
+
+
+_REAL_CALLS = """
+import numpy as np
+from PIL import Image
+from tingia.matching import index, kernels, service
+from tingia.matching.images import orb_features
+from tingia.matching.scoring import verify_photos
+
+service.warm_up_photo_matching()
+compiled = (len(kernels.close_rows_in_chunk.signatures), len(kernels.ratio_test.signatures))
+cache = index._PhotoHashCache()
+rng = np.random.default_rng(5)
+cache._append([(i, i, int(h)) for i, h in enumerate(rng.integers(-2**63, 2**63 - 1, 5000), 1)])
+cache._sort()
+cache.near([3, -5], 10, 11, [7, 9])
+pixels = rng.integers(0, 256, (300, 400, 3), dtype=np.uint8)
+photo = orb_features(Image.fromarray(pixels))
+verify_photos(photo, orb_features(Image.fromarray(pixels[10:, 20:])))
+after = (len(kernels.close_rows_in_chunk.signatures), len(kernels.ratio_test.signatures))
+print(compiled, after)
+assert compiled == after == (1, 1), (compiled, after)
+"""
+
+
+def test_the_worker_warm_up_compiles_the_loops_matching_calls():
+    """A fresh process: after warm_up_photo_matching, a cache probe and a photo verification
+    as the worker makes them compile nothing more (numba compiles once per argument kinds)."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", _REAL_CALLS], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]

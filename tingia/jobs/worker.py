@@ -45,6 +45,7 @@ from tingia.extensions import db
 from tingia.jobs import tasks
 from tingia.jobs.outbox import process_job_id
 from tingia.jobs.queue import WORKER_NAME_PREFIX, alive_key, enqueue, get_queue, get_redis
+from tingia.matching.service import warm_up_photo_matching
 
 log = logging.getLogger(__name__)
 
@@ -433,6 +434,7 @@ def run_worker(app: Flask, burst: bool = False) -> None:
         # A burst worker keeps itself alive too, but leaves periodic jobs to the others.
         scheduler = PeriodicScheduler(app, periodic=not burst)
         scheduler.start()
+        warm_up_photo_matching()  # the first photo would wait seconds for numba to compile
         freeze_startup_heap()
         try:
             for generation in range(1, 1_000_000_000):

@@ -270,7 +270,7 @@ def _flips(width: int, most: int) -> np.ndarray:
         masks += [
             sum(1 << bit for bit in bits) for bits in itertools.combinations(range(width), count)
         ]
-    return np.array(masks, dtype=np.int64)
+    return np.array(masks, dtype=np.uint64)
 
 
 _FLIPS = {
@@ -394,29 +394,24 @@ class _PhotoHashCache:
         """Rows within `max_bits` of a query (uint64 array) whose chunk equals the query's
         with up to `flip_bits` (per chunk) bits flipped, each row compared with the queries
         whose chunk found it. A row found through several chunks is there more than once."""
+        from tingia.matching.kernels import close_rows_in_chunk  # numba: worker only (kernels)
+
         close = []
         tail = np.arange(self.sorted_size, self.size)
         if len(tail):
             close.append(tail[_min_distances(self.hashes[tail], queries) <= max_bits])
         for chunk in range(len(self.chunk_starts)):
-            # A photo's crops share many chunk values: each distinct value is probed once
-            # (its buckets are random reads), its rows then compared with every query holding it.
-            values, owner_value = np.unique(_chunk_values(queries, chunk), return_inverse=True)
-            flips = _FLIPS[chunk, flip_bits[chunk]]
-            probes = (values[:, None] ^ flips[None, :]).ravel()
-            bucket_starts = self.chunk_starts[chunk]
-            starts = bucket_starts[probes]
-            lengths = bucket_starts[probes + 1] - starts
-            if not lengths.any():
-                continue
-            positions = _ranges(starts, lengths)
-            found_hashes = self.chunk_hashes[chunk][positions]
-            per_value = lengths.reshape(len(values), len(flips)).sum(axis=1)
-            counts = per_value[owner_value]
-            found = _ranges((np.cumsum(per_value) - per_value)[owner_value], counts)
-            owners = np.repeat(np.arange(len(queries)), counts)
-            distances = np.bitwise_count(found_hashes[found] ^ queries[owners])
-            close.append(self.chunk_rows[chunk][positions[found[distances <= max_bits]]])
+            found = close_rows_in_chunk(
+                queries,
+                np.uint64(_CHUNK_SHIFTS[chunk]),
+                np.uint64((1 << _CHUNK_BITS[chunk]) - 1),
+                _FLIPS[chunk, flip_bits[chunk]],
+                self.chunk_starts[chunk],
+                self.chunk_hashes[chunk],
+                self.chunk_rows[chunk],
+                np.uint64(max_bits),
+            )
+            close.append(found)
         return np.concatenate(close) if close else np.zeros(0, dtype=np.int32)
 
     def near(
@@ -441,13 +436,6 @@ class _PhotoHashCache:
         order = np.argsort(distances, kind="stable")
         reports = self.report_ids[rows[order]]
         return [int(report_id) for report_id in dict.fromkeys(reports.tolist())][:limit]
-
-
-def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """The ranges [start, start + length) concatenated, without a Python loop."""
-    positions = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-    positions += np.arange(len(positions))
-    return positions
 
 
 def _unsigned(phashes: list[int]) -> np.ndarray:
@@ -483,6 +471,15 @@ _photo_cache_by_engine: dict[str, _PhotoHashCache] = {}
 def _photo_cache() -> _PhotoHashCache:
     url = db.engine.url.render_as_string(hide_password=False)
     return _photo_cache_by_engine.setdefault(url, _PhotoHashCache())
+
+
+def warm_up_photo_cache() -> None:
+    """Probe a two-row cache: compiles (or loads) the cache's compiled loop for the arrays it
+    is called with."""
+    cache = _PhotoHashCache()
+    cache._append([(1, 1, 0), (2, 2, 1)])
+    cache._sort()
+    cache.near([0], PHOTO_CANDIDATE_BITS, 1, [1])
 
 
 def candidates_by_photo(

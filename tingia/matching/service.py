@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
 from flask import current_app
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
@@ -28,9 +29,11 @@ from tingia.extensions import db
 from tingia.matching import index
 from tingia.matching.images import (
     OCR_WIDTH,
+    Features,
     ImageFingerprint,
     InvalidImage,
     fingerprint_image,
+    pack_features,
     pack_hashes,
     unpack_hashes,
 )
@@ -48,6 +51,7 @@ from tingia.matching.scoring import (
     nearest_photo_candidates,
     photo_evidence,
     score_reports,
+    verify_photos,
 )
 from tingia.matching.textsim import claim_keys, gram_blob
 from tingia.matching.urls import canonical_url
@@ -401,6 +405,16 @@ def candidate_rows(
 # joined); with 8 far ones allowed, the same output line for line, in both arrival orders.
 MAX_VERIFIED_CANDIDATES = 8
 MAX_FAR_VERIFIED = 2
+
+
+def warm_up_photo_matching() -> None:
+    """Compile numba's photo loops (kernels) through the calls matching makes, with arrays of
+    the same kinds, so that a worker's first photo does not wait seconds for them."""
+    index.warm_up_photo_cache()
+    blob = pack_features(
+        Features(8, 8, np.zeros((2, 2), np.float32), np.arange(64, dtype=np.uint8).reshape(2, 32))
+    )
+    verify_photos(blob, blob)
 
 
 def case_matches(
