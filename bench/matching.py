@@ -776,11 +776,15 @@ def _rss_bytes() -> int:
 
 def load_photo_cache() -> tuple[int, int]:
     """Load the worker's photo-hash cache as a worker does at its first photo (once per
-    process, before the timed queries); (bytes tracemalloc saw it keep, RSS growth)."""
+    process, before the timed queries); (bytes tracemalloc saw it keep, RSS growth). The
+    compiled photo loops are loaded first, as a worker does at start: numba's own memory is
+    per process, not per stored report."""
     import tracemalloc
 
     from tingia.matching import index
+    from tingia.matching.service import warm_up_photo_matching
 
+    warm_up_photo_matching()
     rss = _rss_bytes()
     tracemalloc.start()
     index.candidates_by_photo([0])
