@@ -459,10 +459,9 @@ def _bucket_starts(values: np.ndarray, chunk: int) -> np.ndarray:
 
 def _min_distances(hashes: np.ndarray, queries: np.ndarray) -> np.ndarray:
     """Each hash's Hamming distance to the nearest of the queries (uint64 arrays)."""
-    distances = np.bitwise_count(hashes ^ queries[0])
-    for query in queries[1:]:
-        np.minimum(distances, np.bitwise_count(hashes ^ query), out=distances)
-    return distances
+    # At most TAIL_ROWS or the rows found by a query's probes against ~90 hashes: one
+    # broadcast (a loop over the queries cost ~0.2 ms of a photo query in numpy calls).
+    return np.bitwise_count(hashes[:, None] ^ queries[None, :]).min(axis=1, initial=64)
 
 
 _photo_cache_by_engine: dict[str, _PhotoHashCache] = {}
