@@ -306,6 +306,7 @@ class _PhotoHashCache:
     chunk_rows: list[np.ndarray] = field(default_factory=list)  # rows sorted by chunk value
     chunk_hashes: list[np.ndarray] = field(default_factory=list)  # their hashes, same order
     chunk_starts: list[np.ndarray] = field(default_factory=list)  # value -> first of its rows
+    chunk_occupied: list[np.ndarray] = field(default_factory=list)  # a bit per value with rows
     last_id: int = 0
     last_row: tuple[int, int] | None = None  # (report_id, phash) of the row with id last_id
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -313,6 +314,7 @@ class _PhotoHashCache:
     def _reset(self) -> None:
         self.size, self.sorted_size, self.last_id, self.last_row = 0, 0, 0, None
         self.chunk_rows, self.chunk_hashes, self.chunk_starts = [], [], []
+        self.chunk_occupied = []
 
     def _append(self, rows: list[tuple[int, int, int]]) -> None:
         needed = self.size + len(rows)
@@ -332,12 +334,14 @@ class _PhotoHashCache:
     def _sort(self) -> None:
         """Index every row by its chunks (after a bulk load)."""
         self.chunk_rows, self.chunk_hashes, self.chunk_starts = [], [], []
+        self.chunk_occupied = []
         for chunk in range(len(_CHUNK_BITS)):
             values = self._chunk(0, chunk)
             rows = np.argsort(values, kind="stable").astype(np.int32)
             self.chunk_rows.append(rows)
             self.chunk_hashes.append(self.hashes[rows])
             self.chunk_starts.append(_bucket_starts(values, chunk))
+            self.chunk_occupied.append(_occupied(self.chunk_starts[chunk]))
         self.sorted_size = self.size
 
     def _merge_tail(self) -> None:
@@ -352,6 +356,7 @@ class _PhotoHashCache:
             self.chunk_rows[chunk] = np.insert(self.chunk_rows[chunk], at, rows)
             self.chunk_hashes[chunk] = np.insert(self.chunk_hashes[chunk], at, self.hashes[rows])
             starts += _bucket_starts(values, chunk)
+            self.chunk_occupied[chunk] = _occupied(starts)
         self.sorted_size = self.size
 
     def _index_new_rows(self) -> None:
@@ -409,6 +414,7 @@ class _PhotoHashCache:
                 np.uint64(_CHUNK_SHIFTS[chunk]),
                 np.uint64((1 << _CHUNK_BITS[chunk]) - 1),
                 _FLIPS[chunk, flip_bits[chunk]],
+                self.chunk_occupied[chunk],
                 self.chunk_starts[chunk],
                 self.chunk_hashes[chunk],
                 self.chunk_rows[chunk],
@@ -458,6 +464,11 @@ def _bucket_starts(values: np.ndarray, chunk: int) -> np.ndarray:
     starts = np.zeros((1 << _CHUNK_BITS[chunk]) + 1, dtype=np.int32)
     np.cumsum(np.bincount(values, minlength=1 << _CHUNK_BITS[chunk]), out=starts[1:])
     return starts
+
+
+def _occupied(starts: np.ndarray) -> np.ndarray:
+    """One bit per chunk value (uint64 words, least significant bit first): its bucket has rows."""
+    return np.packbits(starts[1:] > starts[:-1], bitorder="little").view(np.uint64)
 
 
 def _min_distances(hashes: np.ndarray, queries: np.ndarray) -> np.ndarray:
