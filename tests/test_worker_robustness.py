@@ -127,3 +127,30 @@ def test_a_started_worker_has_the_compiled_photo_loops_ready(app, monkeypatch):
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
     assert warmed == [True]
+
+
+_WEB_PROCESS = """
+import sys
+from tingia import create_app
+from tingia.extensions import db
+
+app = create_app({"ENV": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                  "REDIS_URL": "redis://127.0.0.1:1/0", "RATELIMIT_ENABLED": False})
+with app.app_context():
+    db.create_all()
+client = app.test_client()
+pages = [client.get(path).status_code for path in ("/", "/api/v1/openapi.json", "/report")]
+print(pages, "numba" in sys.modules)
+assert "numba" not in sys.modules
+"""
+
+
+def test_a_web_process_does_not_load_numba():
+    """numba and LLVM cost a process ~70 MB: only workers, which verify photos, load them."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", _WEB_PROCESS], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr[-2000:]
