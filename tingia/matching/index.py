@@ -295,8 +295,8 @@ class _PhotoHashCache:
     (`chunk_hashes`): a probe reads one contiguous run instead of gathering rows from all over
     the table. With 2,000,000 rows a bucket holds about one row: four 16-bit chunks
     (30 rows a bucket) read 2,000 rows per hash, which for a photo's ~90 hashes was most of a
-    query's time at 1,000,000 reports. A third of the buckets are empty, which a bitmap per
-    chunk (`chunk_occupied`, small enough for the CPU's caches) tells without reading memory.
+    query's time at 1,000,000 reports. Many buckets are empty, which a bitmap per chunk
+    (`chunk_occupied`, small enough for the CPU's caches) tells without reading memory.
     The probes run compiled (kernels.close_rows_in_chunk).
     Rows added since the last sort are scanned directly until there are TAIL_ROWS of them,
     then merged in.

@@ -69,8 +69,9 @@ def close_rows_in_chunk(queries, shift, mask, flips, occupied, starts, hashes, r
     probes = np.empty(len(queries) * count, np.int64)
     owners = np.empty(len(queries) * count, np.int64)
     total = 0
-    # A third of the buckets are empty: the bitmap (256-512 KB, in the CPU's caches) says
-    # which, so their offsets are never read.
+    # Many buckets are empty (1.94 million uniform hashes leave 40 % of a 21-bit chunk's and
+    # 63 % of the 22-bit one's): the bitmap (256-512 KB, in the CPU's caches) says which, so
+    # their offsets are never read.
     for query in range(len(queries)):
         value = (queries[query] >> shift) & mask
         for flip in range(count):
