@@ -166,3 +166,20 @@ def test_the_worker_warm_up_compiles_the_loops_matching_calls():
         [sys.executable, "-c", _REAL_CALLS], capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_photo_matching_works_where_numba_cannot_cache():
+    """A read-only install with no writable home leaves numba no cache directory: the loops are
+    then compiled without one (numba raised at import before)."""
+    import os
+    import subprocess
+    import sys
+
+    code = "from tingia.matching import service; service.warm_up_photo_matching()"
+    # No locator that can place a cache for a plain source file (numba's own override).
+    env = {**os.environ, "NUMBA_CACHE_LOCATOR_CLASSES": "ZipCacheLocator"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "NUMBA_CACHE_DIR" in result.stderr  # the log says what to set

@@ -10,11 +10,13 @@ ratio test ~0.5 -> ~0.1 ms).
 
 Importing numba costs a process ~70 MB and 0.6 s, so only the worker's photo paths import
 this module (lazily: the web processes never verify photos). Compiled code is cached on disk
-(`cache=True`, beside this file or in the user's cache); a worker loads it at start
+(beside this file, in NUMBA_CACHE_DIR or in the user's cache); a worker loads it at start
 (service.warm_up_photo_matching).
 """
 
 from __future__ import annotations
+
+import logging
 
 import numba
 import numpy as np
@@ -22,6 +24,18 @@ from llvmlite import ir
 from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
+
+log = logging.getLogger(__name__)
+
+
+def _compiled(function):
+    """numba.njit with its disk cache, or without one where no cache directory is writable (a
+    read-only install and no writable home): then each worker compiles at start (seconds)."""
+    try:
+        return numba.njit(cache=True, nogil=True)(function)
+    except RuntimeError as error:  # numba: "cannot cache function ...: no locator available"
+        log.warning("%s; set NUMBA_CACHE_DIR to a writable directory", error)
+        return numba.njit(nogil=True)(function)
 
 
 @intrinsic
@@ -58,7 +72,7 @@ def _prefetch(typingctx, array, position):
 _PREFETCH_AHEAD = 16
 
 
-@numba.njit(cache=True, nogil=True)
+@_compiled
 def close_rows_in_chunk(queries, shift, mask, flips, occupied, starts, hashes, rows, max_bits):
     """Rows within `max_bits` of a query whose chunk (`(hash >> shift) & mask`) equals the
     query's with one of `flips` applied: each query's probes read `starts` (the buckets'
@@ -103,7 +117,7 @@ def close_rows_in_chunk(queries, shift, mask, flips, occupied, starts, hashes, r
     return found[:size]
 
 
-@numba.njit(cache=True, nogil=True)
+@_compiled
 def ratio_test(a, b, ratio, max_bits):
     """Lowe's ratio test between two sets of 256-bit descriptors ((n, 4) and (m, 4) uint64, m at
     least 2): the indices in a and in b of the matches whose nearest is nearer than `ratio`
