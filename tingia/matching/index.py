@@ -131,6 +131,16 @@ def _rows_of(chosen_sql: str, with_features: bool, ph: str, status_slots: int) -
     )
 
 
+def _key_postings(key: str) -> str:
+    """One key's latest MAX_POSTINGS_PER_KEY reports, each weighing 1 / how many were read (a
+    window over the key's own rows: no sort of every key's postings together)."""
+    return (
+        "SELECT report_id, 1.0 / count(*) OVER () AS weight FROM ("  # nosec B608: constants
+        f"SELECT report_id FROM match_keys WHERE key = {key} "
+        f"ORDER BY report_id DESC LIMIT {MAX_POSTINGS_PER_KEY}) AS posting"
+    )
+
+
 @lru_cache(maxsize=256)
 def _lookup_sql(
     dialect: str, key_slots: int, photo_slots: int, with_features: bool, status_slots: int
@@ -148,23 +158,20 @@ def _lookup_sql(
     ph = _placeholder(dialect)
     if dialect == "postgresql":
         postings = (
-            f"SELECT k.key, m.report_id FROM unnest({ph}::bigint[]) AS k(key) "  # nosec B608: placeholders
-            "CROSS JOIN LATERAL (SELECT report_id FROM match_keys WHERE key = k.key "
-            f"ORDER BY report_id DESC LIMIT {MAX_POSTINGS_PER_KEY}) AS m"
+            f"SELECT m.report_id, m.weight FROM unnest({ph}::bigint[]) AS k(key) "  # nosec B608: placeholders
+            f"CROSS JOIN LATERAL ({_key_postings('k.key')}) AS m"
         )
         photos = f"SELECT unnest({ph}::bigint[])"
     else:
         postings = " UNION ALL ".join(
-            "SELECT * FROM (SELECT key, report_id FROM match_keys WHERE key = ? "  # nosec B608: placeholders
-            f"ORDER BY report_id DESC LIMIT {MAX_POSTINGS_PER_KEY})"
+            f"SELECT * FROM ({_key_postings('?')})"  # nosec B608: constants, placeholders
             for _ in range(key_slots)
         )
         photos = " UNION ALL ".join(["SELECT ?"] * photo_slots)
     ranked = (
         "SELECT report_id FROM ("  # nosec B608: constants, placeholders
-        "SELECT report_id, sum(weight) AS score FROM ("
-        "SELECT report_id, 1.0 / count(*) OVER (PARTITION BY key) AS weight "
-        f"FROM ({postings}) AS postings) AS weighted "
+        "SELECT report_id, sum(weight) AS score "
+        f"FROM ({postings}) AS weighted "
         f"WHERE report_id != {ph} "
         "GROUP BY report_id "
         f"ORDER BY score DESC, report_id DESC LIMIT {MAX_TEXT_CANDIDATES}) AS ranked"
