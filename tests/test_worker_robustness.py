@@ -92,40 +92,41 @@ def test_a_job_just_dequeued_by_a_live_worker_is_left_alone(db, make):
     assert len(queue) == 0
 
 
-def test_a_started_worker_keeps_its_startup_objects_out_of_full_collections(app):
-    """A full collection over a started worker's long-lived objects took ~150 ms: one report
-    in a few hundred waited for it. The worker freezes them once started."""
-    import gc
-    import signal
-
-    from tingia.jobs.worker import run_worker
-
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
-    gc.unfreeze()
-    try:
-        run_worker(app, burst=True)
-        assert gc.get_freeze_count() > 10_000
-    finally:
-        gc.unfreeze()
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
-
-
-def test_a_started_worker_has_the_compiled_photo_loops_ready(app, monkeypatch):
-    """Compiling the photo loops (numba) takes seconds: a worker does it, or loads them from
-    the disk cache, before taking its first report."""
+def _run_burst_worker(app) -> None:
+    """run_worker until the queue is empty, then give back the signal handlers it installs."""
     import signal
 
     from tingia.jobs import worker
 
-    warmed = []
-    monkeypatch.setattr(worker, "warm_up_photo_matching", lambda: warmed.append(True))
     handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         worker.run_worker(app, burst=True)
     finally:
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
+
+
+def test_a_started_worker_keeps_its_startup_objects_out_of_full_collections(app):
+    """A full collection over a started worker's long-lived objects took ~150 ms: one report
+    in a few hundred waited for it. The worker freezes them once started."""
+    import gc
+
+    gc.unfreeze()
+    try:
+        _run_burst_worker(app)
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
+
+
+def test_a_started_worker_has_the_compiled_photo_loops_ready(app, monkeypatch):
+    """Compiling the photo loops (numba) takes seconds: a worker does it, or loads them from
+    the disk cache, before taking its first report."""
+    from tingia.jobs import worker
+
+    warmed = []
+    monkeypatch.setattr(worker, "warm_up_photo_matching", lambda: warmed.append(True))
+    _run_burst_worker(app)
     assert warmed == [True]
 
 

@@ -68,7 +68,8 @@ def _prefetch(typingctx, array, position):
     return types.void(array, position), codegen
 
 
-# How many probes ahead the probe loops ask for their reads: enough to cover a read from memory.
+# How many probes ahead the probe loops ask for their reads (the one distance tried: on a
+# synthetic 2,200,000-row cache, 0.95 -> 0.77 ms a photo against no prefetching).
 _PREFETCH_AHEAD = 16
 
 

@@ -12,8 +12,10 @@ import numpy as np
 from tingia.matching.features import ratio_test_matches
 from tingia.matching.images import (
     MIN_SIDE,
+    Features,
     ImageFingerprint,
     hamming,
+    pack_features,
     pdq_distance,
     unpack_features,
 )
@@ -218,6 +220,14 @@ def verify_photos(a: bytes, b: bytes) -> PhotoMatch:
         _outside(inverse, fb.width, fb.height, (fa.width, fa.height)),
         float(np.degrees(np.arctan2(transform[1, 0], transform[0, 0]))),
     )
+
+
+def warm_up_photo_verification() -> None:
+    """Verify a two-descriptor photo against itself: compiles (or loads) the ratio test's
+    compiled loop for the arrays verify_photos passes it (read-only, from a stored blob)."""
+    descriptors = np.arange(64, dtype=np.uint8).reshape(2, 32)
+    blob = pack_features(Features(8, 8, np.zeros((2, 2), np.float32), descriptors))
+    verify_photos(blob, blob)
 
 
 def _hash_similarity(a: ImageFingerprint, b: ImageFingerprint) -> float:

@@ -11,7 +11,6 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Any
 
-import numpy as np
 from flask import current_app
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
@@ -29,11 +28,9 @@ from tingia.extensions import db
 from tingia.matching import index
 from tingia.matching.images import (
     OCR_WIDTH,
-    Features,
     ImageFingerprint,
     InvalidImage,
     fingerprint_image,
-    pack_features,
     pack_hashes,
     unpack_hashes,
 )
@@ -51,7 +48,7 @@ from tingia.matching.scoring import (
     nearest_photo_candidates,
     photo_evidence,
     score_reports,
-    verify_photos,
+    warm_up_photo_verification,
 )
 from tingia.matching.textsim import claim_keys, gram_blob
 from tingia.matching.urls import canonical_url
@@ -394,11 +391,12 @@ def candidate_rows(
     )
 
 
-# Comparing two photos' local features (ORB) is the costliest step of scoring, ~0.3-0.5 ms a
-# pair: only the candidates whose photos are nearest the new one's in hash space are verified,
-# and of those at most MAX_FAR_VERIFIED whose photos are farther than the photo-hash cache
-# looks (an unrelated report with a photo met up to 8 text candidates with photos at
-# 1,000,000 reports); the others' photos count by their hashes alone, which may only suggest.
+# Comparing two photos' local features (ORB) is the costliest step of scoring (0.3-0.5 ms a
+# pair in numpy; compiled, ~0.1 ms, more where RANSAC runs): only the candidates whose photos
+# are nearest the new one's in hash space are verified, and of those at most MAX_FAR_VERIFIED
+# whose photos are farther than the photo-hash cache looks (an unrelated report with a photo
+# met up to 8 text candidates with photos at 1,000,000 reports); the others' photos count by
+# their hashes alone, which may only suggest.
 # With 4 verified, bench.quality lost photo combos' recall (0.945 -> 0.928) and other shots'
 # precision (1.000 -> 0.983). With 8, of them at most 2 far, it printed the precision and recall
 # of verifying every candidate, kind by kind (6 more close or other shots suggested, not
@@ -411,10 +409,7 @@ def warm_up_photo_matching() -> None:
     """Compile numba's photo loops (kernels) through the calls matching makes, with arrays of
     the same kinds, so that a worker's first photo does not wait seconds for them."""
     index.warm_up_photo_cache()
-    blob = pack_features(
-        Features(8, 8, np.zeros((2, 2), np.float32), np.arange(64, dtype=np.uint8).reshape(2, 32))
-    )
-    verify_photos(blob, blob)
+    warm_up_photo_verification()
 
 
 def case_matches(
