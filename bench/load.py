@@ -25,6 +25,7 @@ for the staff login.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import os
 import shutil
@@ -155,8 +156,24 @@ def start_worker(env: dict, log, nice: int = 0, idle: bool = False) -> subproces
         command = ["chrt", "--idle", "0", *command]  # chrt execs it: the same pid
     elif nice:
         command = ["nice", "-n", str(nice), *command]  # nice execs it: the same pid
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                               start_new_session=True)  # fmt: skip
+    lower_autogroup(process.pid, 19 if idle else nice)
+    return process
+
+
+def lower_autogroup(pid: int, nice: int) -> None:
+    """Give a process's session the niceness too, where Linux groups CPU time by session.
+
+    With autogroup scheduling (`/proc/sys/kernel/sched_autogroup_enabled`), each session is one
+    scheduling entity with the weight of a nice-0 task, and a process's own niceness only ranks it
+    inside its session: a worker in a session of its own, at nice 10 or even SCHED_IDLE, got as
+    much CPU as all of gunicorn's processes together. The session's niceness ranks it among them.
+    """
+    autogroup = Path(f"/proc/{pid}/autogroup")
+    if nice and autogroup.exists():
+        with contextlib.suppress(OSError):
+            autogroup.write_text(str(nice))
 
 
 def kill_session(process: subprocess.Popen) -> None:
@@ -197,11 +214,27 @@ def load_line() -> str:
     return "load=" + "/".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def print_windows(history_csv: str, name: str, ramp: float) -> None:
+    """Locust's figures for one request every 10 s, each over its last 10 s (ramp included)."""
+    with open(history_csv, newline="") as fh:
+        rows = [row for row in csv.DictReader(fh) if row["Name"] == name]
+    if not rows:
+        return
+    start = int(rows[0]["Timestamp"]) + ramp
+    print(f"{name}, each over the 10 s before t (t from the ramp's end):")
+    for row in rows[9::10]:
+        print(
+            f"  t={int(row['Timestamp']) - start:4.0f}s {float(row['Requests/s']):6.1f}/s "
+            f"p50 {row['50%']:>5} p95 {row['95%']:>5} p99 {row['99%']:>5} ms"
+        )
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the load test and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", required=True, help="a scratch PostgreSQL database")
-    parser.add_argument("--duration", type=int, default=60, help="seconds of load")
+    parser.add_argument("--duration", type=int, default=60, help="seconds measured at full load")
+    parser.add_argument("--ramp", type=float, default=10, help="seconds over which users start")
     parser.add_argument("--submitters", type=int, default=80)
     parser.add_argument("--submit-rate", type=float, default=2.0, help="per submitter, per s")
     parser.add_argument("--others", type=int, default=28, help="trackers and readers")
@@ -268,19 +301,20 @@ def main(argv: list[str] | None = None) -> None:
         groups = {"web": [gunicorn.pid]}
         if pg_pid:
             groups["postgres"] = [pg_pid]
-        cpu_before = {name: cpu_seconds(pids) for name, pids in groups.items()}
-        cpu_before["workers"] = cpu_seconds([w.pid for w in workers])
+        workers_cpu_before = cpu_seconds([w.pid for w in workers])
         locust_started = time.monotonic()
+        # Users start over --ramp seconds; locust's figures are reset once every user runs
+        # (--reset-stats), so the summary covers the --duration seconds of full load after it.
         locust = subprocess.Popen(
             [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"),
-             "--headless", "-u", str(users), "-r", str(users), "-t", f"{args.duration}s",
-             "--host", f"http://127.0.0.1:{port}", "--csv", str(csv_prefix), "--only-summary",
-             "--stop-timeout", "10", "Submitter", "Tracker", "Reader", "Verifier"],
+             "--headless", "-u", str(users), "-r", f"{users / max(args.ramp, 0.1):.2f}",
+             "-t", f"{args.ramp + args.duration}s", "--reset-stats",
+             "--host", f"http://127.0.0.1:{port}", "--csv", str(csv_prefix),
+             "--csv-full-history", "--only-summary", "--stop-timeout", "10",
+             "Submitter", "Tracker", "Reader", "Verifier"],
             cwd=ROOT, env=locust_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         )  # fmt: skip
         groups["locust"] = [locust.pid]
-        groups["redis"] = [redis.process.pid]
-        cpu_before["locust"] = cpu_before["redis"] = 0.0
         output: list[str] = []
 
         def read_output() -> None:
@@ -288,6 +322,9 @@ def main(argv: list[str] | None = None) -> None:
 
         reader = threading.Thread(target=read_output, daemon=True)
         reader.start()
+        time.sleep(args.ramp)
+        cpu_before = {name: cpu_seconds(pids) for name, pids in groups.items()}
+        cpu_before["redis"] = 0.0  # the restarted one, since its start
         if not args.no_faults:
             time.sleep(args.duration * 0.3)
             redis.kill()
@@ -302,10 +339,11 @@ def main(argv: list[str] | None = None) -> None:
             workers[0] = start_worker(env, log, args.worker_nice, args.worker_idle)
             events.append(f"t={args.duration * 0.55 + 8:.0f}s replacement worker started")
         # Read every process's CPU time just before locust's own run ends (then it exits).
-        time.sleep(max(0.0, args.duration - (time.monotonic() - locust_started) - 1))
+        run_time = args.ramp + args.duration
+        time.sleep(max(0.0, run_time - (time.monotonic() - locust_started) - 1))
         groups["redis"] = [redis.process.pid]  # restarted mid-run: the new one's, since its start
         cpu_after = {name: cpu_seconds(pids) for name, pids in groups.items()}
-        locust.wait(args.duration + 60)
+        locust.wait(run_time + 60)
         reader.join(10)
         print(f"locust done {load_line()}", flush=True)
         stopped_at = time.monotonic()
@@ -316,7 +354,7 @@ def main(argv: list[str] | None = None) -> None:
                 break
             time.sleep(1)
         drained = time.monotonic() - stopped_at
-        cpu_workers = cpu_seconds([w.pid for w in workers]) - cpu_before["workers"]
+        cpu_workers = cpu_seconds([w.pid for w in workers]) - workers_cpu_before
     finally:
         for worker in workers:
             worker.send_signal(signal.SIGTERM)
@@ -329,6 +367,7 @@ def main(argv: list[str] | None = None) -> None:
         redis.kill()
         log.close()
 
+    print(f"ramp: {args.ramp}s, then {args.duration}s measured; t= counts from the ramp's end")
     for event in events:
         print("fault:", event)
     with open(f"{csv_prefix}_stats.csv", newline="") as fh:
@@ -340,6 +379,7 @@ def main(argv: list[str] | None = None) -> None:
             f"{float(row['Requests/s']):7.1f} {row['50%']:>5} {row['95%']:>5} {row['99%']:>5}"
         )
     submissions = next(row for row in rows if row["Name"] == "POST /api/v1/reports")
+    print_windows(f"{csv_prefix}_stats_history.csv", "POST /api/v1/reports", args.ramp)
     print(
         f"submissions_per_s={float(submissions['Requests/s']):.1f} "
         f"submissions={submissions['Request Count']} failures={submissions['Failure Count']} "

@@ -44,3 +44,18 @@ def test_wtforms_messages_are_read_once_per_process(client, monkeypatch):
     answer = client.post("/login?lang=en", data={"email": "", "password": "x"})
     assert "This field is required." in answer.get_data(as_text=True)
     assert "wtforms" not in loaded
+
+
+def test_redis_commands_are_packed_and_parsed_in_c(app):
+    from redis._parsers import _HiredisParser
+    from redis.connection import HiredisRespSerializer
+
+    from tingia.jobs.queue import get_redis
+
+    with app.app_context():
+        connection = get_redis().connection_pool.make_connection()
+    try:
+        assert isinstance(connection._command_packer, HiredisRespSerializer)
+        assert connection._parser.__class__ is _HiredisParser
+    finally:
+        connection.disconnect()
