@@ -1,6 +1,6 @@
 """Load test: gunicorn + PostgreSQL + Redis + workers on this machine, driven by locust.
 
-Usage: python -m bench.load --database-url postgresql+psycopg://... [--duration 60]
+Usage: python -m bench.load --database-url postgresql+psycopg://... [--duration 60] [--ramp 10]
            [--submitters 80] [--submit-rate 2] [--gunicorn-workers 3] [--workers 2]
            [--worker-nice 10] [--no-faults]
 
@@ -167,8 +167,8 @@ def lower_autogroup(pid: int, nice: int) -> None:
 
     With autogroup scheduling (`/proc/sys/kernel/sched_autogroup_enabled`), each session is one
     scheduling entity with the weight of a nice-0 task, and a process's own niceness only ranks it
-    inside its session: a worker in a session of its own, at nice 10 or even SCHED_IDLE, got as
-    much CPU as all of gunicorn's processes together. The session's niceness ranks it among them.
+    inside its session: a worker in a session of its own, at nice 10 or even SCHED_IDLE, weighed
+    as much as all of gunicorn's processes together. The session's niceness ranks it among them.
     """
     autogroup = Path(f"/proc/{pid}/autogroup")
     if nice and autogroup.exists():
@@ -222,7 +222,7 @@ def print_windows(history_csv: str, name: str, ramp: float) -> None:
         return
     start = int(rows[0]["Timestamp"]) + ramp
     print(f"{name}, each over the 10 s before t (t from the ramp's end):")
-    for row in rows[9::10]:
+    for row in rows[round(ramp) + 10 :: 10]:  # the first full window after the ramp's reset
         print(
             f"  t={int(row['Timestamp']) - start:4.0f}s {float(row['Requests/s']):6.1f}/s "
             f"p50 {row['50%']:>5} p95 {row['95%']:>5} p99 {row['99%']:>5} ms"
