@@ -1,8 +1,8 @@
 """Load test: gunicorn + PostgreSQL + Redis + workers on this machine, driven by locust.
 
 Usage: python -m bench.load --database-url postgresql+psycopg://... [--duration 60] [--ramp 10]
-           [--submitters 80] [--submit-rate 2] [--gunicorn-workers 3] [--workers 2]
-           [--worker-nice 10] [--no-faults]
+           [--submitters 80] [--submit-rate 2] [--others 40] [--gunicorn-workers 3]
+           [--workers 2] [--worker-priority cgroup|nice] [--worker-nice 10] [--no-faults]
 
 Everything listens on 127.0.0.1 only and every step is bounded in time. The scratch database's
 tables are rebuilt, a private redis-server is started on a free port, gunicorn serves `app:app`,
@@ -10,10 +10,12 @@ tables are rebuilt, a private redis-server is started on a free port, gunicorn s
 bench/locustfile.py: submitters (API, constant rate each), trackers, public readers, verifiers on
 the staff queue. Unless --no-faults, mid-run Redis is killed and started again empty (as after a
 crash without persistence) and one worker is SIGKILLed mid-job (a replacement starts, as a
-supervisor would start one). The workers run at a lower CPU priority (--worker-nice, as a
-deployment should run them: a citizen's request comes first, grouping catches up when the
-burst is over). After locust stops, the script waits for every accepted report to
-be processed, then prints locust's figures and the counts.
+supervisor would start one). The workers run at a lower CPU priority, as a deployment should run
+them: a citizen's request comes first, grouping catches up when the burst is over. By default
+they are put in an idle CPU cgroup (cgroup v1's cpu controller, writable as root; as a systemd
+unit with CPUWeight=idle), else at --worker-nice, given to their session too. After locust
+stops, the script waits for every accepted report to be processed, then prints locust's figures
+and the counts.
 
 Rate limits stay on (Flask-Limiter on Redis), with the per-address limits raised for the run,
 since every simulated citizen comes from 127.0.0.1: TINGIA_RATELIMIT_REPORTS and
@@ -41,6 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 STAFF_PASSWORD = "bench-load-passphrase-2026"
 STAFF = ("verifier.bench1@tingia.local", "verifier.bench2@tingia.local")
+CPU_CGROUP_ROOT = Path("/sys/fs/cgroup/cpu")  # cgroup v1's cpu controller
 
 
 def free_port() -> int:
@@ -148,9 +151,12 @@ def counts(database_url: str) -> tuple[int, int]:
     return total, processed
 
 
-def start_worker(env: dict, log, nice: int = 0, idle: bool = False) -> subprocess.Popen:
-    """One `python -m workers` process in its own session, at this CPU niceness, or in Linux's
-    SCHED_IDLE class (it runs only on a core nothing else wants)."""
+def start_worker(
+    env: dict, log, nice: int = 0, idle: bool = False, cgroup: Path | None = None
+) -> subprocess.Popen:
+    """One `python -m workers` process in its own session: in this CPU cgroup when given, else at
+    this CPU niceness, or in Linux's SCHED_IDLE class (it runs only on a core nothing else wants).
+    """
     command = [sys.executable, "-m", "workers"]
     if idle:
         command = ["chrt", "--idle", "0", *command]  # chrt execs it: the same pid
@@ -158,8 +164,40 @@ def start_worker(env: dict, log, nice: int = 0, idle: bool = False) -> subproces
         command = ["nice", "-n", str(nice), *command]  # nice execs it: the same pid
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                                start_new_session=True)  # fmt: skip
-    lower_autogroup(process.pid, 19 if idle else nice)
+    if cgroup is not None:
+        # Before the worker forks anything: its children are born in the cgroup too.
+        (cgroup / "cgroup.procs").write_text(str(process.pid))
+    else:
+        lower_autogroup(process.pid, 19 if idle else nice)
     return process
+
+
+def idle_cpu_cgroup(root: Path = CPU_CGROUP_ROOT) -> Path | None:
+    """A CPU cgroup whose tasks get CPU only when nothing outside it wants any, or None.
+
+    The cgroup-level form of SCHED_IDLE (`cpu.idle`, Linux 5.15+), or failing that the least
+    weight (`cpu.shares` 2 of the default 1024). A task in a cgroup other than the root is
+    scheduled by its cgroup, not by its session's autogroup, the way a systemd unit with
+    `CPUWeight=idle` is. None where the cpu controller cannot be written (not root, cgroup v2
+    without delegation): the caller falls back to the session's niceness.
+    """
+    group = root / "tingia-bench-workers"
+    try:
+        group.mkdir(exist_ok=True)
+        idle = group / "cpu.idle"
+        if idle.exists():
+            idle.write_text("1")
+        else:
+            (group / "cpu.shares").write_text("2")
+    except OSError:
+        return None
+    return group
+
+
+def remove_cgroup(group: Path) -> None:
+    """Remove a cgroup made by idle_cpu_cgroup once its tasks have exited."""
+    with contextlib.suppress(OSError):
+        group.rmdir()
 
 
 def lower_autogroup(pid: int, nice: int) -> None:
@@ -237,7 +275,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--ramp", type=float, default=10, help="seconds over which users start")
     parser.add_argument("--submitters", type=int, default=80)
     parser.add_argument("--submit-rate", type=float, default=2.0, help="per submitter, per s")
-    parser.add_argument("--others", type=int, default=28, help="trackers and readers")
+    parser.add_argument("--others", type=int, default=40, help="trackers and readers, half each")
     parser.add_argument("--gunicorn-workers", type=int, default=3)
     parser.add_argument("--gunicorn-threads", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
@@ -249,6 +287,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--worker-idle", action="store_true",
         help="workers in the SCHED_IDLE class instead of niced: no CPU while requests want it",
+    )  # fmt: skip
+    parser.add_argument(
+        "--worker-priority", choices=("cgroup", "nice"), default="cgroup",
+        help="cgroup: the workers in an idle CPU cgroup where one can be made (root, cgroup v1 "
+        "or delegated), else as nice; nice: --worker-nice on the process and its session",
     )  # fmt: skip
     parser.add_argument("--no-faults", action="store_true")
     args = parser.parse_args(argv)
@@ -279,9 +322,13 @@ def main(argv: list[str] | None = None) -> None:
          "-b", f"127.0.0.1:{port}", "app:app"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
-    workers = [
-        start_worker(env, log, args.worker_nice, args.worker_idle) for _ in range(args.workers)
-    ]
+    cgroup = None if args.worker_priority == "nice" else idle_cpu_cgroup()
+    print(f"workers' CPU priority: {f'cgroup {cgroup}' if cgroup else 'session niceness'}")
+
+    def worker() -> subprocess.Popen:
+        return start_worker(env, log, args.worker_nice, args.worker_idle, cgroup)
+
+    workers = [worker() for _ in range(args.workers)]
     events: list[str] = []
     try:
         # Ready means answering (every process forked from the loaded app: gunicorn.conf.py),
@@ -289,13 +336,22 @@ def main(argv: list[str] | None = None) -> None:
         wait_for(lambda: answers(f"http://127.0.0.1:{port}/health"), 120, "gunicorn")
         wait_for(lambda: workers_listening(redis.url) >= args.workers, 120, "the workers")
         users = args.submitters + args.others + len(STAFF)
+        trackers = args.others // 2
         locust_env = {
             **env,
+            "BENCH_SUBMITTERS": str(args.submitters),
+            "BENCH_TRACKERS": str(trackers),
+            "BENCH_READERS": str(args.others - trackers),
             "BENCH_SUBMIT_RATE": str(args.submit_rate),
             "BENCH_STAFF_PASSWORD": STAFF_PASSWORD,
             "BENCH_STAFF_EMAILS": ",".join(STAFF),
         }
         csv_prefix = scratch / "locust"
+        print(
+            f"users: {args.submitters} submitters x {args.submit_rate}/s = "
+            f"{args.submitters * args.submit_rate:.0f} submissions/s offered, {trackers} trackers, "
+            f"{args.others - trackers} readers, {len(STAFF)} verifiers"
+        )
         print(f"start {load_line()}", flush=True)
         pg_pid = postmaster_pid(args.database_url)
         groups = {"web": [gunicorn.pid]}
@@ -336,7 +392,7 @@ def main(argv: list[str] | None = None) -> None:
             kill_session(workers[0])
             events.append(f"t={args.duration * 0.55 + 5:.0f}s worker {workers[0].pid} SIGKILLed")
             time.sleep(3)
-            workers[0] = start_worker(env, log, args.worker_nice, args.worker_idle)
+            workers[0] = worker()
             events.append(f"t={args.duration * 0.55 + 8:.0f}s replacement worker started")
         # Read every process's CPU time just before locust's own run ends (then it exits).
         run_time = args.ramp + args.duration
@@ -366,6 +422,8 @@ def main(argv: list[str] | None = None) -> None:
                 kill_session(process)
         redis.kill()
         log.close()
+        if cgroup is not None:
+            remove_cgroup(cgroup)
 
     print(f"ramp: {args.ramp}s, then {args.duration}s measured; t= counts from the ramp's end")
     for event in events:

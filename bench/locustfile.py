@@ -2,7 +2,10 @@
 the public pages, verifiers working the staff queue. Loopback only (bench/load.py gives --host).
 
 Submitters post through the API at a constant rate each (SUBMIT_RATE reports/s per user); the
-tracking codes they get back are what trackers look up.
+tracking codes they get back are what trackers look up. Each class runs exactly the number of users
+bench/load.py asks for (BENCH_SUBMITTERS, BENCH_TRACKERS, BENCH_READERS, one verifier per staff
+email): locust would otherwise share the users out by weight, and the submissions offered would
+not be the --submitters times --submit-rate the run says.
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ from locust import FastHttpUser, between, constant_throughput, events, task
 SUBMIT_RATE = float(os.environ.get("BENCH_SUBMIT_RATE", "2"))
 STAFF_PASSWORD = os.environ.get("BENCH_STAFF_PASSWORD", "")
 STAFF_EMAILS = [e for e in os.environ.get("BENCH_STAFF_EMAILS", "").split(",") if e]
+SUBMITTERS = int(os.environ.get("BENCH_SUBMITTERS", "80"))
+TRACKERS = int(os.environ.get("BENCH_TRACKERS", "14"))
+READERS = int(os.environ.get("BENCH_READERS", "14"))
 PROVINCES = ("01", "79", "48", "31", "92")
 PLATFORMS = ("facebook", "zalo", "tiktok", "youtube", "website")
 STORIES = [
@@ -37,7 +43,7 @@ def _options(parser) -> None:
 class Submitter(FastHttpUser):
     """A citizen sending a report through the API (JSON)."""
 
-    weight = 10
+    fixed_count = SUBMITTERS
     wait_time = constant_throughput(SUBMIT_RATE)
 
     @task
@@ -65,7 +71,7 @@ class Submitter(FastHttpUser):
 class Tracker(FastHttpUser):
     """A citizen following a report: the tracking page and the API."""
 
-    weight = 3
+    fixed_count = TRACKERS
     wait_time = between(0.5, 1.5)
 
     @task(2)
@@ -83,7 +89,7 @@ class Tracker(FastHttpUser):
 class Reader(FastHttpUser):
     """Someone reading the public pages."""
 
-    weight = 3
+    fixed_count = READERS
     wait_time = between(0.5, 1.5)
 
     @task(3)
@@ -102,7 +108,6 @@ class Reader(FastHttpUser):
 class Verifier(FastHttpUser):
     """A verifier signed in, reloading the staff queue."""
 
-    weight = 1
     fixed_count = len(STAFF_EMAILS)
     wait_time = between(1, 3)
 
