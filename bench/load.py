@@ -154,8 +154,9 @@ def counts(database_url: str) -> tuple[int, int]:
 def start_worker(
     env: dict, log, nice: int = 0, idle: bool = False, cgroup: Path | None = None
 ) -> subprocess.Popen:
-    """One `python -m workers` process in its own session: in this CPU cgroup when given, else at
-    this CPU niceness, or in Linux's SCHED_IDLE class (it runs only on a core nothing else wants).
+    """One `python -m workers` process in its own session, at this CPU niceness or in Linux's
+    SCHED_IDLE class, and in this CPU cgroup when given (then the niceness only ranks it among the
+    cgroup's tasks), else with the niceness given to its session too.
     """
     command = [sys.executable, "-m", "workers"]
     if idle:
