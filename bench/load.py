@@ -174,7 +174,7 @@ def start_worker(
 
 
 def idle_cpu_cgroup(root: Path = CPU_CGROUP_ROOT) -> Path | None:
-    """A CPU cgroup whose tasks get CPU only when nothing outside it wants any, or None.
+    """A CPU cgroup whose tasks yield the CPU to everything outside it, or None.
 
     The cgroup-level form of SCHED_IDLE (`cpu.idle`, Linux 5.15+), or failing that the least
     weight (`cpu.shares` 2 of the default 1024). A task in a cgroup other than the root is
